@@ -1,0 +1,99 @@
+"""The values that flow between the stages: Report/Paragraph out of ingestion,
+Query in and Results out of search.
+
+They live in one module so that every stage (corpus, sections, index, search,
+web, cli) can import them without importing each other, and so that the page,
+the JSON API and the CLI all render the very same Results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+UNKNOWN = "unknown"
+
+LEVELS = ("national", "province", "prefecture", "county")
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One searchable unit. Headings are paragraphs too (heading_level > 0)."""
+
+    n: int  # 1-based ordinal within its report, stable while the file is unchanged
+    text: str  # cleaned text exactly as shown to the user
+    section: tuple[str, ...] = ()  # headings above it, outermost first
+    heading_level: int = 0  # 0 = body text, 1 = part (一、…), 2 = (一)…, 3 = ——… / numbered item
+
+
+@dataclass
+class Report:
+    """A single report, cleaned and split, with metadata found in its own text."""
+
+    id: str  # URL-safe, stable id (derived from the source path, plus record number in collections)
+    source_path: str  # file it came from (relative to the corpus root when known)
+    title: str = UNKNOWN
+    region: str = UNKNOWN  # e.g. 孟州市; 全国 for national reports
+    level: str = UNKNOWN  # one of LEVELS or UNKNOWN
+    year: int | None = None
+    date: str | None = None  # ISO yyyy-mm-dd of publication / delivery
+    source: str | None = None  # 信息来源 / 来源 / url
+    url: str | None = None
+    parents: tuple[str, ...] = ()  # outermost first: ("河南省", "焦作市")
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    glossary: dict[str, str] = field(default_factory=dict)  # 重要词语解释: term -> explanation
+    content_hash: str = ""  # hash of the raw bytes/record + overrides: drives incremental reindex
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search request: everything that goes into a permalink, in canonical order."""
+
+    q: str = ""
+    region: str | None = None
+    year: str | None = None  # "2023" or "2020..2023"
+    level: str | None = None
+    section: str | None = None
+    sort: str = "relevance"  # one of SORTS
+    page: int = 1
+    per_page: int = 10
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: str  # Report.id
+    paragraph: int  # Paragraph.n
+    region: str
+    year: int | None
+    level: str
+    title: str
+    date: str | None
+    parents: tuple[str, ...]
+    section: tuple[str, ...]
+    text: str  # stored original text
+    highlight: str  # HTML: escaped text with <mark> around matches (the only HTML marked safe)
+    fragment: str  # HTML: like highlight, cut to a window of context around the hits
+    spans: tuple[tuple[int, int], ...]  # [start, end) character offsets of marks in `text`
+    score: float
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass
+class Results:
+    query: Query
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]  # keys: region, year, level, section
+    notice: str | None = None  # one sentence when the query was malformed/truncated
+    expanded: list[str] = field(default_factory=list)  # synonyms also searched (也搜索了)
+    took_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
