@@ -25,8 +25,22 @@ def main(ctx: click.Context) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print metadata and paragraphs as JSON.")
 def parse(file: Path, as_json: bool) -> None:
-    """Show what ingestion extracts from FILE: metadata and outline."""
-    raise NotImplementedError  # owned by the ingestion work (issue 2)
+    """Show what ingestion extracts from FILE: metadata and outline.
+
+    A collection (.jsonl/.csv) prints every report; with --json, a list of objects.
+    """
+    from searchapp import corpus, outline  # loads jieba (via analysis): only when needed
+
+    warnings: list[str] = []
+    reports = corpus.read_file(file, warnings.append)
+    for message in warnings:
+        click.echo(f"warning: {message}", err=True)
+    if not reports:
+        raise click.ClickException(f"{file}: no report could be read from it (see warnings above)")
+    if as_json:
+        click.echo(outline.render_json(reports, collection=corpus.is_collection(file)))
+    else:
+        click.echo(outline.render_text(reports))
 
 
 @main.command()
@@ -39,21 +53,57 @@ def parse(file: Path, as_json: bool) -> None:
 def reindex(settings: config.Settings, corpus: tuple[Path, ...], index_dir: Path | None,
             full: bool) -> None:
     """Build or update the search index from the corpus."""
-    raise NotImplementedError  # owned by the search core work (issue 3)
+    from searchapp import index  # loads whoosh/jieba: only for the commands that need them
+    from searchapp.progress import Reporter
+
+    settings = settings.with_overrides(corpus=corpus or None, index_dir=index_dir)
+    reporter = Reporter()
+    try:
+        summary = index.reindex(settings.corpus, settings.index_dir, full=full,
+                                progress=reporter, warn=reporter.warn)
+    except (index.CorpusError, index.IndexBusy, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        reporter.close()
+    click.echo(index.summary_line(summary))
 
 
 @main.command()
 @click.argument("query")
-@click.option("--index", "index_dir", type=click.Path(path_type=Path))
-@click.option("--region")
-@click.option("--year")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--index", "index_dir", type=click.Path(path_type=Path),
+              help="Index directory. Default: index/ or $SEARCHAPP_INDEX.")
+@click.option("--region", help="Only this region and the places under it (孟州, 焦作).")
+@click.option("--year", help="A year (2023) or a range (2020..2023).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="How many paragraphs to print.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the results as JSON (same as the API).")
 @click.pass_obj
 def search(settings: config.Settings, query: str, index_dir: Path | None, region: str | None,
            year: str | None, limit: int, as_json: bool) -> None:
-    """Search the index and print ranked, highlighted paragraphs."""
-    raise NotImplementedError  # owned by the search core work (issue 3)
+    """Search the index and print ranked, highlighted paragraphs.
+
+    QUERY uses the query language (README: Searching): words, OR, -word, "phrase",
+    =word, region: year: level: section:.
+    """
+    import json
+    import sys
+
+    from searchapp import index, terminal
+    from searchapp import search as searching
+    from searchapp.model import Query
+
+    settings = settings.with_overrides(index_dir=index_dir)
+    try:
+        results = searching.run(settings.index_dir, Query(q=query, region=region, year=year,
+                                                           per_page=limit))
+    except (index.IndexMissing, index.IndexIncompatible) as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(searching.results_to_json(results), ensure_ascii=False, indent=2))
+    else:
+        color = sys.stdout.isatty()
+        click.echo(terminal.render_results(results, color=color), color=color)
 
 
 @main.command()
@@ -67,4 +117,16 @@ def search(settings: config.Settings, query: str, index_dir: Path | None, region
 def serve(settings: config.Settings, host: str | None, port: int | None, workers: int | None,
           index_dir: Path | None, corpus: tuple[Path, ...], dev: bool) -> None:
     """Serve the search UI, building the index first if it is missing."""
-    raise NotImplementedError  # owned by the web UI work (issue 4)
+    from searchapp import index, publish, serving  # web stack imported only for this command
+
+    settings = settings.with_overrides(host=host, port=port, workers=workers,
+                                       index_dir=index_dir, corpus=corpus or None)
+    try:
+        built = serving.ensure_index(settings)
+    except (index.CorpusError, publish.IndexBusy) as error:
+        raise click.ClickException(str(error)) from error
+    if built:
+        click.echo(f"已建立索引：{built.reports} 篇报告，{built.paragraphs} 个段落，"
+                   f"用时 {built.seconds:.1f} 秒", err=True)
+    click.echo(f"检索服务：http://{settings.host}:{settings.port}/", err=True)
+    serving.serve(settings, dev=dev)

@@ -1,0 +1,126 @@
+"""Cleaning: remove what is not report text (web chrome, photo captions, ad trailers).
+
+The rules live in data/cleaning.toml so a user can extend them for a new source without touching
+code: a `cleaning.toml` at a corpus root adds to the built-in lists. Everything else a paragraph
+contains is kept verbatim, including `***` redactions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+RULE_KEYS = ("chrome_words", "drop_prefixes", "drop_patterns", "cut_from")
+# Zero-width and BOM characters that scraped pages leave inside text; never meaningful.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+CHROME_MAX = 60  # chrome lines are short; longer paragraphs are never made of chrome words only
+_CHROME_SPLIT = re.compile(r"[\s|/·\[\]【】]+")
+# "政 府 工 作 报 告": a letter-spaced display line (single CJK characters separated by spaces).
+_LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff]\s+)+[\u4e00-\u9fff]$")
+
+
+@dataclass(frozen=True)
+class Rules:
+    chrome_words: frozenset[str]
+    drop_prefixes: tuple[str, ...]
+    drop_patterns: tuple[re.Pattern[str], ...]
+    cut_from: tuple[re.Pattern[str], ...]
+    fingerprint: str  # changes when any rule changes, so reindexing notices new rules
+
+
+def load_rules(extra_files: tuple[Path, ...] = ()) -> Rules:
+    """Built-in rules plus the lists of each extra TOML file (appended, never replacing).
+
+    Raises ValueError naming the file when an extra file is malformed: a broken rules file
+    should stop the user early rather than silently index dirty text.
+    """
+    builtin = resources.files("searchapp").joinpath("data/cleaning.toml").read_text("utf-8")
+    merged: dict[str, list[str]] = {k: [] for k in RULE_KEYS}
+    sources = [("built-in cleaning.toml", builtin)]
+    sources += [(str(p), p.read_text(encoding="utf-8-sig")) for p in extra_files]
+    for name, text in sources:
+        for key, values in _parse_rules(name, text).items():
+            merged[key].extend(values)
+    return _compile(merged, "\n".join(t for _, t in sources))
+
+
+def _parse_rules(name: str, text: str) -> dict[str, list[str]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{name}: not valid TOML ({exc})") from exc
+    unknown = sorted(set(data) - set(RULE_KEYS))
+    if unknown:
+        raise ValueError(f"{name}: unknown key(s) {', '.join(unknown)}; use {', '.join(RULE_KEYS)}")
+    for key, values in data.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValueError(f"{name}: {key} must be a list of strings")
+    return data
+
+
+def _compile(merged: dict[str, list[str]], source_text: str) -> Rules:
+    def regexes(key: str) -> tuple[re.Pattern[str], ...]:
+        try:
+            return tuple(re.compile(p) for p in merged[key])
+        except re.error as exc:
+            raise ValueError(f"cleaning rules: bad regular expression in {key}: {exc}") from exc
+
+    return Rules(
+        chrome_words=frozenset(merged["chrome_words"]),
+        drop_prefixes=tuple(merged["drop_prefixes"]),
+        drop_patterns=regexes("drop_patterns"),
+        cut_from=regexes("cut_from"),
+        fingerprint=hashlib.sha256(source_text.encode()).hexdigest()[:16],
+    )
+
+
+def normalize_line(line: str) -> str:
+    """Trim indentation and invisible characters; undo letter-spacing of display lines.
+
+    Only the edges and zero-width characters change: inner text stays as written, because
+    users quote it and highlighting maps back to it.
+    """
+    line = _INVISIBLE.sub("", line)
+    line = line.strip()  # every Unicode space, \u3000 indentation included
+    if _LETTER_SPACED.match(line):
+        line = re.sub(r"\s+", "", line)
+    return line
+
+
+def clean(paragraphs: list[str], rules: Rules) -> list[str]:
+    """Drop chrome and captions, and cut everything from the first trailer marker on."""
+    return split_trailer(paragraphs, rules)[0]
+
+
+def split_trailer(paragraphs: list[str], rules: Rules) -> tuple[list[str], list[str]]:
+    """(cleaned report text, the trailer cut off its end); the trailer may still name a source."""
+    kept: list[str] = []
+    for i, text in enumerate(paragraphs):
+        if any(p.search(text) for p in rules.cut_from):
+            return kept, paragraphs[i:]
+        if not _is_noise(text, rules):
+            kept.append(text)
+    return kept, []
+
+
+def _is_noise(text: str, rules: Rules) -> bool:
+    if text.startswith(rules.drop_prefixes):
+        return True
+    if any(p.search(text) for p in rules.drop_patterns):
+        return True
+    if len(text) > CHROME_MAX:
+        return False
+    words = [w for w in _CHROME_SPLIT.split(unicodedata.normalize("NFKC", text)) if w]
+    # no words at all: a line of bare brackets or separators ("】", "|") left by the page layout
+    return all(w in rules.chrome_words or _bracketed(w, rules) for w in words)
+
+
+def _bracketed(word: str, rules: Rules) -> bool:
+    """"字号:大" style fragments: a chrome word glued to a size word by a colon."""
+    head, sep, tail = word.partition(":")
+    return bool(sep) and head in rules.chrome_words and (not tail or tail in rules.chrome_words)

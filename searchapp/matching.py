@@ -1,0 +1,142 @@
+"""Which paragraphs a query matches: leaves with tiered alternatives, boolean set algebra.
+
+A positive word becomes a Leaf whose alternatives are tried in tier order:
+  OWN        the user's own word or phrase, as a literal substring (exact by construction)
+  EXPANSION  its synonyms/abbreviations, literally (curated table + pairs mined from the corpus)
+  PIECES     its jieba pieces, all present and close together (乡村全面振兴 for 乡村振兴)
+`=word` and "quoted phrases" have OWN only, and so do excluded words: `-乡村振兴`
+must not throw out every paragraph that merely mentions 乡村.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import permutations
+
+from searchapp import querylang as ql
+from searchapp.analysis import normalize
+from searchapp.docstore import DocStore, Record
+from searchapp.synonyms import expand
+
+OWN, EXPANSION, PIECES = 2, 1, 0
+_LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
+PIECES_MAX_GAP = 6  # characters allowed between consecutive pieces (乡村全面振兴: 2)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    needles: tuple[str, ...]  # normalised strings that must all occur in the body
+    tier: int
+
+
+@dataclass(frozen=True)
+class Leaf:
+    alternatives: tuple[Alternative, ...]
+    expansions: tuple[str, ...]  # as written in the synonym table, for Results.expanded
+
+
+def compile_leaf(store: DocStore, positive: ql.Term | ql.Phrase) -> Leaf:
+    own = normalize(positive.text)
+    alternatives = [Alternative((own,), OWN)]
+    if isinstance(positive, ql.Phrase) or positive.literal:
+        return Leaf(tuple(alternatives), ())
+    expansions = tuple(expand(positive.text, store.synonyms))
+    alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
+    pieces = _pieces(store, own)
+    if pieces:
+        alternatives.append(Alternative(pieces, PIECES))
+    return Leaf(tuple(alternatives), expansions)
+
+
+def _pieces(store: DocStore, word: str) -> tuple[str, ...]:
+    """The word's jieba words (or, for a single dictionary word, the words inside it),
+    without single characters, which would match almost anything."""
+    pieces = store.pieces(word)
+    if len(pieces) < 2:
+        inner = store.subwords(word)
+        pieces = [p for p in inner if not any(p != q and p in q for q in inner)]
+    pieces = list(dict.fromkeys(p for p in pieces if len(p) > 1 and p != word))
+    return tuple(pieces) if len(pieces) > 1 else ()
+
+
+def evaluate(store: DocStore, node: ql.Node, leaves: dict[int, Leaf]) -> frozenset[int]:
+    """The paragraphs the boolean query matches (leaves keyed by id() of their AST node)."""
+    if isinstance(node, ql.Term | ql.Phrase):
+        leaf = leaves.get(id(node)) or Leaf((Alternative((normalize(node.text),), OWN),), ())
+        return frozenset().union(*(alternative_set(store, a) for a in leaf.alternatives))
+    if isinstance(node, ql.Filter):
+        return filter_set(store, node)
+    if isinstance(node, ql.Not):
+        return store.live - evaluate(store, node.child, leaves)
+    if isinstance(node, ql.Or):
+        return frozenset().union(*(evaluate(store, c, leaves) for c in node.children))
+    result = store.live
+    for child in node.children:
+        if not isinstance(child, ql.Not):
+            result = result & evaluate(store, child, leaves)
+    for child in node.children:
+        if isinstance(child, ql.Not):
+            result = result - evaluate(store, child.child, leaves)
+    return result
+
+
+def alternative_set(store: DocStore, alternative: Alternative) -> frozenset[int]:
+    """Paragraphs holding the alternative (for pieces: all of them, close together)."""
+    needle = alternative.needles[0]
+    if alternative.tier == OWN:
+        return store.literal(needle)
+    if alternative.tier == EXPANSION and _LATIN_WORD.fullmatch(needle):
+        return store.cached(("word", needle), lambda: _whole_word(store, needle))
+    return store.cached(("pieces", alternative.needles), lambda: _close_pieces(store, alternative))
+
+
+def _whole_word(store: DocStore, needle: str) -> frozenset[int]:
+    """A Latin-letter expansion the user did not type (AI for 人工智能) must stand as a word,
+    not inside one (tAIwan)."""
+    word = re.compile(rf"(?<![a-z0-9]){re.escape(needle)}(?![a-z0-9])")
+    fields = store.fields
+    return frozenset(d for d in store.literal(needle) if word.search(fields[d].body))
+
+
+def _close_pieces(store: DocStore, alternative: Alternative) -> frozenset[int]:
+    """Candidates from the rarest piece only (the common ones, 发展 or 社会, would cost a
+    scan each), confirmed by one regular expression on the text."""
+    rarest = min(alternative.needles, key=store.doc_freq_estimate)
+    near = near_pattern(alternative.needles)
+    fields = store.fields
+    return frozenset(d for d in store.literal(rarest) if near.search(fields[d].body))
+
+
+def near_pattern(pieces: tuple[str, ...]) -> re.Pattern[str]:
+    """Pieces at most PIECES_MAX_GAP characters apart: in any order for up to three pieces
+    (振兴乡村 for 乡村振兴), in the word's own order beyond that."""
+    orders = permutations(pieces) if len(pieces) <= 3 else [pieces]
+    gap = f".{{0,{PIECES_MAX_GAP}}}"
+    return re.compile("|".join(gap.join(map(re.escape, order)) for order in orders), re.S)
+
+
+def filter_set(store: DocStore, node: ql.Filter) -> frozenset[int]:
+    return store.cached(("filter", node.field, node.value), lambda: _filter(store, node))
+
+
+def _filter(store: DocStore, node: ql.Filter) -> frozenset[int]:
+    value = normalize(node.value)
+    if node.field == "region":  # 孟州 finds 孟州市; 焦作 finds everything under 焦作市
+        return frozenset().union(*(docs for names, docs in store.places.items()
+                                   if any(value in name for name in names)))
+    if node.field == "section":  # the path above the paragraph, or the heading itself
+        fields, records = store.fields, store.records
+        return frozenset(d for d in store.live if value in fields[d].section or (
+            records[d].heading_level > 0 and value in fields[d].body))
+    test = _metadata_test(node)
+    return frozenset(d for d in store.live if test(store.records[d]))
+
+
+def _metadata_test(node: ql.Filter) -> Callable[[Record], bool]:
+    if node.field == "level":
+        return lambda r: r.level == node.value
+    lo, hi = (int(v) if v else None for v in node.value.split(".."))
+    return lambda r: r.year is not None and (lo is None or r.year >= lo) and (
+        hi is None or r.year <= hi)

@@ -1,0 +1,69 @@
+"""Query <-> URL parameters: the permalink of a search, in one canonical order.
+
+A saved link must give the same page tomorrow and two links for the same
+search must be the same string, so parameters come out in a fixed order
+(q, region, year, level, section, sort, page) and defaults are left out.
+Bad parameter values never raise: they fall back to the default and the
+caller gets one sentence per problem to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from searchapp import querylang
+from searchapp.model import SORTS, Query
+
+ORDER = ("q", "region", "year", "level", "section", "sort", "page")
+MAX_PAGE = 1000
+
+
+def to_params(query: Query) -> list[tuple[str, str]]:
+    """The canonical, minimal parameter list of `query`."""
+    values = {"q": query.q, "region": query.region, "year": query.year, "level": query.level,
+              "section": query.section,
+              "sort": query.sort if query.sort != "relevance" else None,
+              "page": str(query.page) if query.page != 1 else None}
+    return [(name, values[name]) for name in ORDER if values[name]]
+
+
+def from_params(params: Mapping[str, str]) -> tuple[Query, list[str]]:
+    """A Query from URL parameters, plus a sentence for each value that was ignored."""
+    errors: list[str] = []
+
+    def text(name: str) -> str | None:
+        value = (params.get(name) or "").strip()
+        return value or None
+
+    year = _canonical(text, "year", errors)
+    level = _canonical(text, "level", errors)
+    sort = text("sort") or "relevance"
+    if sort not in SORTS:
+        errors.append(f"排序方式“{sort}”无效（可用 relevance、date），已按相关度排序。")
+        sort = "relevance"
+    page = _page(text("page"), errors)
+    return Query(q=text("q") or "", region=text("region"), year=year, level=level,
+                 section=text("section"), sort=sort, page=page), errors
+
+
+def _canonical(text: Callable[[str], str | None], name: str, errors: list[str]) -> str | None:
+    """A valid year/level in its one canonical spelling (2023, 2020..2023, county)."""
+    value = text(name)
+    if value is None:
+        return None
+    try:
+        canonical = querylang.parse_filter(name, value).value
+    except querylang.QuerySyntaxError as error:
+        errors.append(f"{error}，已忽略该条件。")
+        return None
+    lo, _, hi = canonical.partition("..")
+    return lo if name == "year" and lo == hi else canonical
+
+
+def _page(value: str | None, errors: list[str]) -> int:
+    if value is None:
+        return 1
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        errors.append(f"页码“{value}”无效（应为 1 到 {MAX_PAGE} 的整数），已显示第 1 页。")
+        return 1
+    return int(value)

@@ -1,0 +1,142 @@
+"""Cleaned paragraphs -> Paragraphs with a stable ordinal and a section path; the glossary.
+
+Reports number their parts in several styles (一、 / （一） / —— / 1. / bare part titles) and mix
+them freely: an appendix under a bare title restarts at 一、, a county report may use bare part
+titles where the national report uses 一、. So levels are not fixed per style. Like a reader, we
+keep a stack of the numbering styles currently open: a heading of a style already open closes
+everything below it and replaces its sibling; a new style opens one level deeper. A bare title
+("2023年工作安排", "关于教育改革问题") is a part of its own or a topic inside a 一、 part, never
+inside （一）/——/1.; glossaries, appendices and 结束语 always start over at level 1.
+
+Run-in headings ("（一）逆势奋进，综合实力迈上新台阶。按照……") become two paragraphs: the heading
+(text up to and including the first 。) and the body (the rest), so each is searchable on its own
+and the body's section path ends with its heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from searchapp.model import Paragraph
+
+_CN = "一二三四五六七八九十百"
+STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cn", re.compile(rf"^(?:第?[{_CN}]+[、．.]|[{_CN}]+$"
+                      rf"|第[{_CN}]+(?:部分|章|篇|节)(?!\w*[，,。]))")),
+    ("paren", re.compile(rf"^[（(][{_CN}]+[）)]")),
+    ("arabic", re.compile(r"^\d{1,2}[.．、](?!\d)")),
+    ("arabic_paren", re.compile(r"^[（(]\d{1,2}[）)]")),
+    ("circled", re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
+    ("dash", re.compile(r"^——(?!—)")),
+)
+STANDALONE_MAX = 60  # a numbered line this short without 。 inside is a heading on its own
+RUN_IN_MAX = 60  # a run-in heading is the first sentence, if the sentence is this short
+BARE_MAX = 30
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_CLAUSE_PUNCT = re.compile(r"[，,。；;：:！!？?]")
+_SALUTATION = re.compile(r"^(各位代表|各位委员|同志们|代表们)(?:[，,：:！!]|$)")
+_GLOSSARY_HEADING = re.compile(r"(词语|名词|词汇)(解释|注释|说明)|^注释$")
+_APPENDIX = re.compile(r"^(附件|附录|附表|结束语|结语)")  # parts that close a report
+_GLOSSARY_ENTRY = re.compile(r"^(.{1,30}?)[:：](.+)$")
+_TRAILING_PUNCT = "。：:；;，,！!？? "
+
+
+@dataclass(frozen=True)
+class Split:
+    paragraphs: list[Paragraph]
+    glossary: dict[str, str]
+
+
+def split(texts: list[str]) -> Split:
+    """Number the paragraphs, find headings and section paths, collect the glossary."""
+    front = front_matter_end(texts)
+    out = [Paragraph(n, t) for n, t in enumerate(texts[:front], start=1)]
+    stack: list[tuple[str, str]] = []  # (style, title) of the open headings, outermost first
+    glossary: dict[str, str] = {}
+    for i in range(front, len(texts)):
+        around = (texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else None)
+        for text, style in _pieces(texts[i], *around):
+            out.append(_place(len(out) + 1, text, style, stack))
+            if style is None and any(_GLOSSARY_HEADING.search(title) for _, title in stack):
+                _add_glossary_entry(text, glossary)
+    return Split(out, glossary)
+
+
+def front_matter_end(texts: list[str]) -> int:
+    """Paragraphs before the body: title lines, source, subtitle, speaker, salutation.
+
+    They are searchable but never headings ("——在孟州市第六届人民代表大会…" is a subtitle).
+    """
+    for i, text in enumerate(texts[:15]):
+        if _SALUTATION.match(text) and len(text) <= 80:
+            return i + 1
+    i = 0
+    while i < len(texts) and len(texts[i]) <= 60 and not _SENTENCE_END.search(texts[i]):
+        if _style(texts[i]) is not None:
+            break
+        i += 1
+    return i
+
+
+def _style(text: str) -> str | None:
+    return next((name for name, pattern in STYLES if pattern.match(text)), None)
+
+
+def _pieces(text: str, prev: str, nxt: str | None) -> list[tuple[str, str | None]]:
+    """[(text, heading style or None)]: one piece, or heading + body for a run-in heading.
+
+    一、 items that end like a sentence ("一、兴修水利。") or run on are enumerations inside body
+    text, not part titles; any numbered line ending in ； is a list item.
+    """
+    style = _style(text)
+    if style is None:
+        return [(text, "bare" if is_bare_heading(text, prev, nxt) else None)]
+    end = _SENTENCE_END.search(text)
+    if text.endswith(("；", ";")) or (style == "cn" and end is not None):
+        return [(text, None)]
+    if end is None or end.end() == len(text):
+        return [(text, style if len(text) <= STANDALONE_MAX else None)]
+    if end.end() <= RUN_IN_MAX:
+        return [(text[: end.end()], style), (text[end.end() :].strip(), None)]
+    return [(text, None)]
+
+
+def is_bare_heading(text: str, prev: str, nxt: str | None) -> bool:
+    """A part title without numbering ("2023年工作安排", "重要词语解释").
+
+    What gives it away in real reports: a short line without clause punctuation, not wrapped in
+    brackets, between body text (or numbered items) and body text. A run of such short lines is
+    a list, a table or a signature block instead, so neither neighbour may look like one.
+    """
+    if not _short_plain(text) or text[0] in "（(【[《" or nxt is None:
+        return False
+    return not _short_plain(prev) and not _short_plain(nxt)
+
+
+def _short_plain(text: str) -> bool:
+    """Short, unnumbered, without clause punctuation: the shape of titles and list lines."""
+    return 2 <= len(text) <= BARE_MAX and not _CLAUSE_PUNCT.search(text) and _style(text) is None
+
+
+def _place(n: int, text: str, style: str | None, stack: list[tuple[str, str]]) -> Paragraph:
+    """Update the open-heading stack for a heading; return the paragraph with its path."""
+    if style is None:
+        return Paragraph(n, text, tuple(title for _, title in stack), 0)
+    if style == "bare" and (_GLOSSARY_HEADING.search(text) or _APPENDIX.match(text)):
+        stack.clear()
+    elif style == "bare" and not any(s == style for s, _ in stack):
+        del stack[1 if stack and stack[0][0] == "cn" else 0 :]
+    if any(s == style for s, _ in stack):
+        while stack[-1][0] != style:
+            stack.pop()
+        stack.pop()
+    section = tuple(title for _, title in stack)
+    stack.append((style, text.rstrip(_TRAILING_PUNCT) or text))
+    return Paragraph(n, text, section, len(stack))
+
+
+def _add_glossary_entry(text: str, glossary: dict[str, str]) -> None:
+    match = _GLOSSARY_ENTRY.match(text)
+    if match and match.group(2).strip():
+        glossary.setdefault(match.group(1).strip(), match.group(2).strip())

@@ -1,0 +1,85 @@
+"""Run the web app: gunicorn in production, Flask's server (never with the debugger)
+only behind --dev. The index is built first when missing, so the README's first
+command works on a fresh checkout."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from searchapp import index, progress, search
+from searchapp.config import Settings
+from searchapp.model import Query
+from searchapp.web import create_app
+
+
+def ensure_index(settings: Settings) -> index.ReindexSummary | None:
+    """Build the index if there is none (or an unreadable one); None if it was fine.
+
+    Progress and warnings go to stderr through the same reporter as `reindex`."""
+    try:
+        index.open_index(settings.index_dir)
+        return None
+    except (index.IndexMissing, index.IndexIncompatible):
+        reporter = progress.Reporter()
+        try:
+            return index.reindex(settings.corpus, settings.index_dir, progress=reporter,
+                                 warn=reporter.warn)
+        finally:
+            reporter.close()
+
+
+def warm_up(settings: Settings) -> None:
+    """Load the dictionary and the index in each worker before it takes requests, so the
+    first visitor does not pay seconds of start-up cost. A failure here is only logged:
+    the request that follows will show the real, friendly error."""
+    try:
+        search.run(settings.index_dir, Query(q="政府工作报告"))
+    except Exception:  # noqa: BLE001 - never stop a worker from booting over a warm-up
+        logging.getLogger("searchapp").exception("warm-up search failed")
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """gunicorn driven from Python: options from Settings, the app from our factory."""
+
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        """Runs in each worker (no preloading): every process opens its own index."""
+        app = create_app(self.settings)
+        warm_up(self.settings)
+        return app
+
+
+def gunicorn_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": max(1, settings.workers),
+        "worker_class": "gthread",  # threads keep a slow client from blocking a whole worker
+        "threads": 4,
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "accesslog": "-",  # access and error logs on stdout/stderr: the service manager keeps them
+        "errorlog": "-",
+        "limit_request_line": 8190,
+        "proc_name": "searchapp",
+    }
+
+
+def serve(settings: Settings, *, dev: bool = False) -> None:
+    """Block serving `settings` until interrupted."""
+    if dev:
+        create_app(settings).run(host=settings.host, port=settings.port, debug=False,
+                                 use_reloader=False, use_debugger=False)
+        return
+    _Gunicorn(settings, gunicorn_options(settings)).run()

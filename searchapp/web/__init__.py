@@ -1,0 +1,38 @@
+"""The web UI and JSON API, built by a factory from Settings (no module-level app).
+
+Views only translate a request into a Query (search.from_params), call the search
+core once and render its Results as HTML, JSON or Atom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app
+
+from searchapp.config import Settings
+
+
+def create_app(settings: Settings, overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build an app serving `settings.index_dir`; `overrides` are Flask config (tests)."""
+    # Imported here: the blueprint modules import settings() from this package.
+    from searchapp.web import api, errors, filters, pages, present, saved_views, security
+
+    app = Flask(__name__)
+    app.extensions["searchapp"] = settings
+    app.config.update(TEMPLATES_AUTO_RELOAD=False)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Chinese in the API
+    app.config.update(overrides or {})
+    security.init_app(app, settings.instance_dir)
+    filters.init_app(app)
+    app.jinja_env.globals["present"] = present  # link builders for templates
+    errors.init_app(app)
+    for blueprint in (pages.bp, saved_views.bp, api.bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def settings() -> Settings:
+    """The Settings of the app handling the current request."""
+    return current_app.extensions["searchapp"]

@@ -1,0 +1,53 @@
+"""Jinja filters: how metadata reads in a Chinese interface (labels, breadcrumbs, dates)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+
+LEVEL_LABELS = {
+    "national": "全国",
+    "province": "省级",
+    "prefecture": "地市级",
+    "county": "县级",
+    "unknown": "级别未知",
+}
+SORT_LABELS = {"relevance": "相关度", "date": "最新"}
+FILTER_LABELS = {"region": "地区", "year": "年份", "level": "级别", "section": "章节"}
+
+
+def level_label(level: str | None) -> str:
+    return LEVEL_LABELS.get(level or "unknown", level or "")
+
+
+def breadcrumb(section: tuple[str, ...] | list[str]) -> str:
+    return " › ".join(section)
+
+
+def created_label(iso: str) -> str:
+    """Saved-search creation time as readers expect it (the stored value is UTC)."""
+    try:
+        return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return iso
+
+
+def filter_value_label(name: str, value: str) -> str:
+    if name == "level":
+        return level_label(value)
+    if name == "year":
+        return value.replace("..", "–") + ("" if ".." in value else "年")
+    return value
+
+
+def web_url(url: str | None) -> bool:
+    """Only http(s) links are rendered: a report's url could say javascript:…"""
+    return bool(url) and str(url).lower().startswith(("http://", "https://"))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(level_label=level_label, breadcrumb=breadcrumb,
+                                 created_label=created_label, web_url=web_url)
+    app.jinja_env.globals.update(SORT_LABELS=SORT_LABELS, FILTER_LABELS=FILTER_LABELS,
+                                 filter_value_label=filter_value_label)

@@ -1,0 +1,97 @@
+"""Web hardening that every response and every form gets, in one place.
+
+- Security headers: a Content-Security-Policy without inline script (all JS lives
+  in static/app.js), no framing, no MIME sniffing, no full-URL referrers (a query
+  can be sensitive: a journalist's topic should not leak to the sites we link to).
+- CSRF: POSTs (saving and deleting searches) must echo a per-session token.
+- The session-signing key lives in the instance folder so that all gunicorn
+  workers, and restarts, agree on it without it ever being in the code.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, abort, request, session
+from werkzeug.wrappers import Response
+
+CSP = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+])
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+CSRF_FIELD = "csrf_token"
+# ~680 CJK characters once percent-encoded (queries are cut to 200 characters anyway);
+# below gunicorn's hard request-line limit (8190), so users get this message, not gunicorn's.
+MAX_QUERY_BYTES = 6 * 1024
+
+
+def load_secret_key(instance_dir: Path) -> bytes:
+    """Read the key, creating it atomically if absent (workers may race on first start)."""
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        tmp = instance_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        tmp.write_bytes(secrets.token_bytes(32))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # fails if another worker won the race: then use theirs
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_bytes()
+
+
+def csrf_token() -> str:
+    """The session's token, created on first use (templates call this for each form)."""
+    if CSRF_FIELD not in session:
+        session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return str(session[CSRF_FIELD])
+
+
+def check_csrf() -> None:
+    """Reject a state-changing request whose form does not carry the session's token."""
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    expected = session.get(CSRF_FIELD, "")
+    given = request.form.get(CSRF_FIELD, "")
+    if not expected or not hmac.compare_digest(str(expected), given):
+        abort(400, description="表单已过期或来源无效，请刷新页面后重试。")
+
+
+def limit_query_string() -> None:
+    """Refuse absurd URLs with a clear message before any parsing or searching happens."""
+    if len(request.query_string) > MAX_QUERY_BYTES:
+        abort(413, description=f"检索请求过长（上限 {MAX_QUERY_BYTES} 字节），请缩短检索词。")
+
+
+def add_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def init_app(app: Flask, instance_dir: Path) -> None:
+    app.secret_key = load_secret_key(instance_dir)
+    app.config.update(SESSION_COOKIE_NAME="searchapp_session", SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax", MAX_CONTENT_LENGTH=64 * 1024)
+    app.before_request(limit_query_string)
+    app.before_request(check_csrf)
+    app.after_request(add_headers)
+    app.jinja_env.globals["csrf_token"] = csrf_token

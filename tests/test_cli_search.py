@@ -1,0 +1,93 @@
+"""`searchapp search`: the CLI face of search.run (click's CliRunner, real indexes)."""
+
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from searchapp import search, terminal
+from searchapp.cli import main
+from searchapp.model import Query
+
+
+@pytest.fixture
+def invoke():
+    def run(*args: str):
+        return CliRunner().invoke(main, ["search", *args], catch_exceptions=False)
+    return run
+
+
+@pytest.fixture
+def script_index(make_index, make_report):
+    return make_index([
+        make_report("r", "推进<script>alert(1)</script>乡村振兴。", "加快长期护理保险试点。",
+                    region="孟州市", year=2023, level="county", parents=("河南省", "焦作市")),
+        make_report("s", "\x1b[31m红色\x1b[0m乡村振兴", region="沁阳市", year=2022),
+    ])
+
+
+def test_prints_breadcrumb_and_bracketed_marks_without_a_terminal(invoke, script_index):
+    result = invoke("长护险", "--index", str(script_index))
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1:] == [
+        "也搜索了：长期护理保险",
+        "",
+        "1. 孟州市 · 2023  [r#2]",
+        "   加快[长期护理保险]试点。",
+    ]
+    assert result.output.startswith("共 1 个段落，显示 1 个（")
+
+
+def test_control_characters_never_reach_the_terminal(invoke, script_index):
+    result = invoke("乡村振兴", "--index", str(script_index), "--region", "沁阳")
+    assert "\x1b" not in result.output
+    assert result.output.splitlines()[-1] == "   \ufffd[31m红色\ufffd[0m[乡村振兴]"
+
+
+def test_region_year_and_limit_options(invoke, script_index):
+    result = invoke("乡村振兴", "--index", str(script_index), "--year", "2023", "--limit", "1")
+    assert [line for line in result.output.splitlines() if line[:2] == "1."] == [
+        "1. 孟州市 · 2023  [r#1]"]
+    assert "共 1 个段落，显示 1 个" in result.output
+
+
+def test_notice_is_printed(invoke, script_index):
+    result = invoke('"乡村振兴', "--index", str(script_index))
+    assert result.output.splitlines()[1] == "提示：引号没有配对，已按普通文字检索。"
+
+
+def test_json_is_the_api_shape_with_escaped_html(invoke, script_index):
+    result = invoke("乡村振兴", "--index", str(script_index), "--region", "孟州", "--json")
+    data = json.loads(result.output)
+    assert list(data) == ["query", "total", "notice", "expanded", "took_ms", "page", "pages",
+                          "hits", "facets"]
+    assert [(h["doc"], h["paragraph"], h["highlight"]) for h in data["hits"]] == [
+        ("r", 1, "推进&lt;script&gt;alert(1)&lt;/script&gt;<mark>乡村振兴</mark>。")]
+    assert data["facets"]["region"] == [{"value": "孟州市", "count": 1}]
+
+
+def test_missing_index_says_how_to_fix_it(invoke, tmp_path):
+    result = invoke("乡村振兴", "--index", str(tmp_path / "none"))
+    assert result.exit_code == 1
+    assert "run `searchapp reindex`" in result.output
+
+
+def test_index_defaults_to_searchapp_index_variable(script_index):
+    result = CliRunner(env={"SEARCHAPP_INDEX": str(script_index)}).invoke(
+        main, ["search", "长期护理保险"])
+    assert "1. 孟州市 · 2023  [r#2]" in result.output
+
+
+def test_seeds_index_answers_with_section_breadcrumbs(invoke, seeds_index):
+    result = invoke('"万人助万企"', "--index", str(seeds_index), "--json")
+    data = json.loads(result.output)
+    assert data["total"] == 5
+    assert {h["region"] for h in data["hits"]} == {"孟州市", "沁阳市"}
+    assert all(h["section"] for h in data["hits"])
+
+
+def test_marks_are_coloured_on_a_terminal(script_index):
+    [hit] = search.run(script_index, Query(q="长期护理保险")).hits
+    assert terminal.marked_text(hit, color=True) == (
+        "加快" + click.style("长期护理保险", fg="red", bold=True) + "试点。")

@@ -1,0 +1,302 @@
+"""index: incremental reindex, atomic generations, crash and lock safety, reading back."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from whoosh.query import Phrase, Term
+
+from searchapp import dictionary, index, publish, writing
+from searchapp.analysis import normalize
+from searchapp.corpus import read_corpus
+from searchapp.model import Paragraph, Report
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+
+
+@pytest.fixture
+def two_reports(make_report) -> Callable[[], list[Report]]:
+    return lambda: [
+        make_report("mz", "一、过去一年工作回顾", "坚持“万人助万企”，优化营商环境。",
+                    title="孟州市政府工作报告", region="孟州市", level="county", year=2023,
+                    parents=("河南省", "焦作市"), glossary={"万企": "万人助万企的简称"}),
+        make_report("qy", "推进乡村振兴。", "发展长护险。", region="沁阳市", year=2023),
+    ]
+
+
+def _keys(index_dir: Path, query) -> list[str]:
+    with index.open_index(index_dir).searcher() as searcher:
+        return sorted(hit["key"] for hit in searcher.search(query, limit=None))
+
+
+def _reprocessed(index_dir: Path, reports: list[Report], **kwargs) -> tuple[index.ReindexSummary,
+                                                                            int]:
+    """Run index_reports; also return how many paragraphs were (re)written."""
+    written: list[int] = [0]
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        if stage == "index":
+            written[0] = done
+
+    summary = index.index_reports(reports, index_dir, progress=progress, **kwargs)
+    return summary, written[0]
+
+
+def test_first_build_indexes_every_paragraph(tmp_path: Path, two_reports) -> None:
+    summary, written = _reprocessed(tmp_path, two_reports())
+    assert (summary.reports, summary.paragraphs, summary.added, summary.full, written) == \
+        (2, 4, 2, True, 4)
+    assert _keys(tmp_path, Term("body", "万人助万企")) == ["mz#2"]
+    assert _keys(tmp_path, Term("regions", "焦作")) == ["mz#1", "mz#2"]
+
+
+def test_changing_one_report_reprocesses_only_that_report(tmp_path: Path, two_reports,
+                                                          make_report) -> None:
+    reports = two_reports()
+    index.index_reports(reports, tmp_path)
+    reports[1] = make_report("qy", "推进乡村振兴。", "发展长护险。", "新增一段。", region="沁阳市")
+    summary, written = _reprocessed(tmp_path, reports)
+    assert (summary.added, summary.changed, summary.removed, summary.full, written) == \
+        (0, 1, 0, False, 3)
+    assert _keys(tmp_path, Term("body", "新增")) == ["qy#3"]
+    assert _keys(tmp_path, Term("doc", "qy")) == ["qy#1", "qy#2", "qy#3"]
+
+
+def test_unchanged_corpus_publishes_nothing_new(tmp_path: Path, two_reports) -> None:
+    first = index.index_reports(two_reports(), tmp_path)
+    summary, written = _reprocessed(tmp_path, two_reports())
+    assert (summary.generation, summary.added, summary.changed, written) == \
+        (first.generation, 0, 0, 0)
+
+
+def test_removed_report_disappears(tmp_path: Path, two_reports) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    summary = index.index_reports(two_reports()[:1], tmp_path)
+    assert (summary.removed, summary.reports, summary.paragraphs) == (1, 1, 2)
+    assert _keys(tmp_path, Term("doc", "qy")) == []
+    assert [r.id for r in index.list_reports(tmp_path)] == ["mz"]
+    assert index.load_report(tmp_path, "qy") is None
+
+
+def test_new_dictionary_term_forces_a_full_rebuild(tmp_path: Path, two_reports,
+                                                   make_report) -> None:
+    reports = two_reports()
+    index.index_reports(reports, tmp_path)
+    reports[1] = make_report("qy", "推进“桑坡模式”。", region="沁阳市")
+    summary, written = _reprocessed(tmp_path, reports)
+    assert (summary.full, summary.changed, written) == (True, 1, 3)
+    assert _keys(tmp_path, Term("body", "桑坡模式")) == ["qy#1"]
+
+
+def test_editing_the_user_dictionary_forces_a_full_rebuild(tmp_path: Path, two_reports,
+                                                           monkeypatch) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    edited = dictionary._userdict_text() + "推进乡村振兴\n"
+    monkeypatch.setattr(dictionary, "_userdict_text", lambda: edited)
+    summary, written = _reprocessed(tmp_path, two_reports())
+    assert (summary.full, summary.changed, written) == (True, 0, 4)
+    assert _keys(tmp_path, Term("body", "推进乡村振兴")) == ["qy#1"]
+
+
+def test_full_flag_rebuilds_everything(tmp_path: Path, two_reports) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    summary, written = _reprocessed(tmp_path, two_reports(), full=True)
+    assert (summary.full, summary.changed, written) == (True, 0, 4)
+
+
+def test_two_writer_processes_index_everything(tmp_path: Path, two_reports, make_report,
+                                               monkeypatch) -> None:
+    monkeypatch.setattr(writing, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(writing, "_idle_cores", lambda: 2.0)
+    many = [make_report(f"r{i:03d}", f"第{i}号报告推进乡村振兴。", "优化营商环境。")
+            for i in range(150)]
+    assert index.index_reports(many, tmp_path).paragraphs == 300
+    assert len(_keys(tmp_path, Term("body", "乡村振兴"))) == 150
+    many[7] = make_report("r007", "改写后的段落。")
+    assert index.index_reports(many, tmp_path).changed == 1
+    assert _keys(tmp_path, Term("doc", "r007")) == ["r007#1"]
+
+
+def _fingerprints(directory: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.iterdir()}
+
+
+def test_readers_of_the_old_generation_are_unaffected(tmp_path: Path, two_reports) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    old_generation = publish.current(tmp_path)
+    before = _fingerprints(old_generation)
+    old_searcher = index.open_index(tmp_path).searcher()
+    index.index_reports(two_reports()[:1], tmp_path)
+    assert sorted(h["key"] for h in old_searcher.search(Term("doc", "qy"))) == ["qy#1", "qy#2"]
+    old_searcher.close()
+    assert _fingerprints(old_generation) == before
+    assert _keys(tmp_path, Term("doc", "qy")) == []
+
+
+def test_only_the_last_two_generations_are_kept(tmp_path: Path, two_reports, make_report) -> None:
+    reports = two_reports()
+    for i in range(4):
+        reports[0] = make_report("mz", f"第{i}版。")
+        index.index_reports(reports, tmp_path)
+    assert [p.name for p in publish.generations(tmp_path)] == ["gen-000003", "gen-000004"]
+    assert publish.current(tmp_path).name == "gen-000004"
+
+
+class Killed(Exception):
+    pass
+
+
+def _die_midway(stage: str, done: int, total: int | None) -> None:
+    if stage == "index":
+        raise Killed
+
+
+def test_a_build_that_dies_midway_leaves_the_previous_index_usable(tmp_path: Path, two_reports,
+                                                                   make_report) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    published = publish.current(tmp_path)
+    with pytest.raises(Killed):
+        index.index_reports(two_reports()[:1] + [make_report("new", "新报告。")], tmp_path,
+                            progress=_die_midway)
+    assert publish.current(tmp_path) == published
+    assert _keys(tmp_path, Term("doc", "qy")) == ["qy#1", "qy#2"]
+    assert list(tmp_path.glob(publish.BUILD_PREFIX + "*")) == []
+
+
+def test_leftovers_of_a_killed_run_are_cleaned_up(tmp_path: Path, two_reports) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    leftover = tmp_path / f"{publish.BUILD_PREFIX}gen-000002"
+    leftover.mkdir()
+    (leftover / "MAIN_WRITELOCK").write_text("")
+    summary = index.index_reports(two_reports()[:1], tmp_path)
+    assert (leftover.exists(), summary.removed) == (False, 1)
+
+
+def test_a_generation_renamed_but_never_published_is_discarded(tmp_path: Path,
+                                                               two_reports) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    orphan = tmp_path / "gen-000002"
+    orphan.mkdir()
+    (orphan / "half-written").write_text("")
+    summary = index.index_reports(two_reports()[:1], tmp_path)
+    assert (summary.generation, (orphan / "half-written").exists()) == ("gen-000002", False)
+    assert [p.name for p in publish.generations(tmp_path)] == ["gen-000001", "gen-000002"]
+
+
+_KILLED_RUN = """
+import os, signal, sys
+from pathlib import Path
+from searchapp import index
+from searchapp.model import Paragraph, Report
+
+def die(stage, done, total):
+    if stage == sys.argv[2]:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+report = Report(id="new", source_path="new.txt", paragraphs=[Paragraph(1, "新报告。")])
+index.index_reports([report], Path(sys.argv[1]), progress=die)
+"""
+
+
+@pytest.mark.parametrize("stage", ["read", "index"])
+def test_sigkill_midway_leaves_the_index_usable_and_needs_no_cleanup(tmp_path: Path, stage: str,
+                                                                     two_reports) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    killed = subprocess.run([sys.executable, "-c", _KILLED_RUN, str(tmp_path), stage])
+    assert killed.returncode == -9
+    assert _keys(tmp_path, Term("doc", "qy")) == ["qy#1", "qy#2"]
+    summary = index.index_reports(two_reports()[:1], tmp_path)
+    assert (summary.removed, list(tmp_path.glob(publish.BUILD_PREFIX + "*"))) == (1, [])
+
+
+def test_a_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
+    with publish.writer_lock(tmp_path):
+        with pytest.raises(publish.IndexBusy, match=r"another reindex \(pid \d+\) is updating"):
+            with publish.writer_lock(tmp_path, wait=0.2):
+                pass
+
+
+def test_a_killed_writer_leaves_no_lock_behind(tmp_path: Path, two_reports) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
+         "from searchapp.publish import writer_lock\n"
+         "with writer_lock(Path(sys.argv[1])):\n print('locked', flush=True); time.sleep(60)",
+         str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    holder.kill()
+    holder.wait()
+    assert index.index_reports(two_reports(), tmp_path).added == 2
+
+
+def test_missing_index_says_how_to_fix_it(tmp_path: Path) -> None:
+    with pytest.raises(index.IndexMissing, match="run `searchapp reindex`"):
+        index.open_index(tmp_path / "nothing")
+
+
+def test_index_of_another_format_is_detected_and_rebuilt(tmp_path: Path, two_reports) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    meta = publish.current(tmp_path) / "meta.json"
+    meta.write_text(meta.read_text().replace('"format": 1', '"format": 0'))
+    with pytest.raises(index.IndexIncompatible, match="run `searchapp reindex`"):
+        index.open_index(tmp_path)
+    assert index.index_reports(two_reports(), tmp_path).full
+    assert _keys(tmp_path, Term("doc", "qy")) == ["qy#1", "qy#2"]
+
+
+def test_open_index_picks_up_a_newer_generation(tmp_path: Path, two_reports) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    first = index.open_index(tmp_path)
+    assert index.open_index(tmp_path) is first
+    index.index_reports(two_reports()[:1], tmp_path)
+    assert index.open_index(tmp_path) is not first
+
+
+def test_load_report_returns_metadata_paragraphs_and_glossary(make_index) -> None:
+    report = Report(id="r", source_path="r.txt", title="某县政府工作报告", region="某县",
+                    year=2024, date="2024-01-20", parents=("某省",), glossary={"甲": "乙"},
+                    content_hash="h", paragraphs=[
+                        Paragraph(1, "一、回顾", (), 1), Paragraph(2, "正文。", ("一、回顾",)),
+                        Paragraph(3, "（一）产业", ("一、回顾",), 2),
+                        Paragraph(4, "更多正文。", ("一、回顾", "（一）产业"))])
+    directory = make_index([report])
+    assert index.load_report(directory, "r") == report
+    listed = index.list_reports(directory)
+    assert [(r.id, r.title, r.parents, r.paragraphs) for r in listed] == \
+        [("r", "某县政府工作报告", ("某省",), [])]
+
+
+def test_seeds_round_trip_through_the_index(seeds_index: Path) -> None:
+    for report in read_corpus([SEEDS]):
+        assert index.load_report(seeds_index, report.id) == report
+
+
+def _phrase(text: str) -> Phrase:
+    folded = normalize(text)
+    return Phrase("body_ngram", [folded[i:i + 2] for i in range(len(folded) - 1)])
+
+
+@pytest.mark.parametrize("phrase", ["万人助万企", "营商环境", "乡村振兴", "改革开放", "2023年"])
+def test_ngram_phrase_is_exact_substring_search_on_seeds(seeds_index: Path, phrase: str) -> None:
+    expected = sorted(f"{r.id}#{p.n}" for r in read_corpus([SEEDS]) for p in r.paragraphs
+                      if normalize(phrase) in normalize(p.text))
+    assert _keys(seeds_index, _phrase(phrase)) == expected
+
+
+def test_mined_synonyms_are_stored_with_the_index(make_index) -> None:
+    directory = make_index(["实施长期护理保险（以下简称长护险）制度。"])
+    assert "长护险" in index.mined_synonyms(directory).get("长期护理保险", [])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phrase", ["万人助万企", "改革开放", "乡村振兴", "1955年", "國務院"])
+def test_ngram_phrase_is_exact_substring_search_on_national_reports(national_index: Path,
+                                                                    phrase: str) -> None:
+    reports = [index.load_report(national_index, r.id) for r in index.list_reports(national_index)]
+    expected = sorted(f"{r.id}#{p.n}" for r in reports for p in r.paragraphs
+                      if normalize(phrase) in normalize(p.text))
+    assert expected and _keys(national_index, _phrase(phrase)) == expected
