@@ -20,233 +20,53 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
-import subprocess
-import sys
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 import corpora
 import procs
-import queries
 import report
-
-HERE = Path(__file__).resolve().parent
-PYTHON = sys.executable
-SEARCHAPP = str(Path(PYTHON).parent / "searchapp")
-SUMMARY = re.compile(r"(\d+) reports, (\d+) paragraphs in ([\d.]+) s")
-
-
-@dataclass
-class Options:
-    scales: list[int]
-    out: Path
-    budget: float
-    repeat: int  # warm passes over the mix per library/engine measurement
-    http_requests: dict[int, int]  # clients -> requests
-    http_seconds: float  # per concurrency level, at most
-    workers: int
-    keep: bool
-
-
-class Budget:
-    """Wall-clock budget of the whole run; phases ask before they start."""
-
-    def __init__(self, seconds: float) -> None:
-        self.started = time.perf_counter()
-        self.seconds = seconds
-        self.skipped: list[str] = []
-
-    def left(self) -> float:
-        return self.seconds - (time.perf_counter() - self.started)
-
-    def allows(self, what: str, estimate: float | None) -> bool:
-        if self.left() < 10:
-            self.skipped.append(f"{what}: the budget is spent")
-            return False
-        if estimate is not None and estimate > self.left():
-            self.skipped.append(f"{what}: estimated {estimate:.0f} s, "
-                                f"{max(0, self.left()):.0f} s of the budget left")
-            log(f"skip {what} (estimated {estimate:.0f} s > {self.left():.0f} s left)")
-            return False
-        return True
-
-
-def log(message: str) -> None:
-    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
-
-
-def environment(work: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEARCHAPP_")}
-    env["SEARCHAPP_INSTANCE"] = str(work / "instance")
-    return env
-
-
-# --- searchapp --------------------------------------------------------------------------------
-
-def reindex(corpus: corpora.Corpus, index_dir: Path, work: Path, budget: Budget,
-            label: str, full: bool) -> dict:
-    """One `searchapp reindex` subprocess: wall, peak RSS, and its own summary line."""
-    argv = [SEARCHAPP, "reindex", "--corpus", str(corpus.root), "--index", str(index_dir)]
-    loadavg = os.getloadavg()[0]
-    done = procs.run(argv + (["--full"] if full else []), work / f"reindex-{label}",
-                     env=environment(work), timeout=max(1.0, budget.left()))
-    match = SUMMARY.search(done.stdout)
-    result = {"seconds": done.seconds, "peak_rss_mb": done.peak_rss_mb,
-              "returncode": done.returncode, "loadavg_before": loadavg,
-              "summary": done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "",
-              "internal_s": float(match.group(3)) if match else None}
-    if done.returncode != 0:
-        result["error"] = done.stderr.strip()[-500:] or "killed at the time budget"
-    return result
-
-
-def measure_reindex(corpus: corpora.Corpus, index_dir: Path, work: Path,
-                    budget: Budget) -> dict:
-    log(f"{corpus.scale}×: searchapp reindex --full ({corpus.chars:,} chars)")
-    full = reindex(corpus, index_dir, work, budget, f"{corpus.scale}x-full", full=True)
-    if full["returncode"] == 0:
-        full.update(chars_per_s=corpus.chars / full["seconds"],
-                    paragraphs_per_s=corpus.paragraphs / full["seconds"],
-                    index_mb=procs.dir_size_mb(index_dir))
-    return full
-
-
-def measure_incremental(corpus: corpora.Corpus, index_dir: Path, work: Path,
-                        budget: Budget) -> dict:
-    """Change one report and add one, reindex; then reindex again with nothing changed;
-    then put the corpus back so every engine indexes the same text."""
-    startup = procs.run([PYTHON, "-c", "import searchapp.cli, searchapp.index, searchapp.corpus"],
-                        work / "startup", timeout=60)
-    undo = corpora.change_one_and_add_one(corpus.root)
-    try:
-        log(f"{corpus.scale}×: incremental reindex (1 changed, 1 added)")
-        incremental = reindex(corpus, index_dir, work, budget, f"{corpus.scale}x-incr", False)
-        noop = reindex(corpus, index_dir, work, budget, f"{corpus.scale}x-noop", False)
-    finally:
-        undo()
-    return {"startup_s": startup.seconds, "incremental": incremental, "noop": noop}
-
-
-def measure_library(index_dir: Path, work: Path, budget: Budget, repeat: int,
-                    label: str) -> dict:
-    log(f"{label}: query mix through search.run")
-    done = procs.run([PYTHON, str(HERE / "libquery.py"), str(index_dir), "--repeat", str(repeat)],
-                     work / f"library-{label}", timeout=max(1.0, budget.left()))
-    return _json_output(done)
-
-
-def _json_output(done: procs.Finished) -> dict:
-    if done.returncode != 0:
-        return {"error": done.stderr.strip()[-500:] or "killed at the time budget"}
-    result = json.loads(done.stdout)
-    result["process_peak_rss_mb"] = done.peak_rss_mb
-    return result
-
-
-def measure_serve(corpus: corpora.Corpus, index_dir: Path, work: Path, budget: Budget,
-                  options: Options) -> dict:
-    """Cold start of the production server, HTTP latency/throughput, worker memory."""
-    port = procs.free_port()
-    argv = [SEARCHAPP, "serve", "--host", "127.0.0.1", "--port", str(port), "--index",
-            str(index_dir), "--corpus", str(corpus.root), "--workers", str(options.workers)]
-    log(f"{corpus.scale}×: searchapp serve on 127.0.0.1:{port}")
-    server = procs.Server(argv, environment(work), work / f"serve-{corpus.scale}x.log")
-    try:
-        url = f"http://127.0.0.1:{port}" + queries.url_path(queries.MIX[0][1])
-        result: dict = {"cold_start_s": server.wait_first_answer(url, min(300, budget.left()))}
-        result["http"] = {}
-        for clients, total in options.http_requests.items():
-            seconds = min(options.http_seconds, max(1.0, budget.left() - 20))
-            load = queries.http_load(port, clients, total, seconds)
-            result["http"][str(clients)] = asdict(load) | {"throughput": load.throughput}
-            log(f"{corpus.scale}×: HTTP {clients} clients: {load.requests} requests, "
-                f"p95 {load.latency.get('p95', 0):.1f} ms, {load.throughput:.1f} req/s")
-        result["http_max_ms"] = max(v["latency"].get("max", 0) for v in result["http"].values())
-        result["workers"] = server.worker_memory_mb()
-        result["worker_peak_rss_mb"] = max((w["peak_rss_mb"] for w in result["workers"]),
-                                           default=None)
-    except (RuntimeError, TimeoutError) as error:
-        result = {"error": str(error)}
-    finally:
-        server.stop()
-    return result
-
-
-def measure_searchapp(corpus: corpora.Corpus, work: Path, budget: Budget,
-                      options: Options) -> dict:
-    index_dir = work / f"index-{corpus.scale}x"
-    result = {"reindex": measure_reindex(corpus, index_dir, work, budget)}
-    if result["reindex"]["returncode"] != 0:
-        return result
-    result |= measure_incremental(corpus, index_dir, work, budget)
-    result["library"] = measure_library(index_dir, work, budget, options.repeat,
-                                        f"{corpus.scale}x-searchapp")
-    return result | measure_serve(corpus, index_dir, work, budget, options)
-
-
-# --- reference setups -------------------------------------------------------------------------
-
-def measure_engine(engine: str, corpus: corpora.Corpus, work: Path, budget: Budget,
-                   nprocs: int, repeat: int | None) -> dict:
-    """Build (and, unless repeat is None, query) one reference setup in subprocesses."""
-    label = f"{corpus.scale}x-{engine}-p{nprocs}"
-    index_dir = work / f"index-{label}"
-    shutil.rmtree(index_dir, ignore_errors=True)
-    log(f"{corpus.scale}×: {engine} build (procs={nprocs})")
-    done = procs.run([PYTHON, str(HERE / "engines.py"), "build", engine, str(corpus.root),
-                      str(index_dir), "--procs", str(nprocs)], work / f"build-{label}",
-                     timeout=max(1.0, budget.left()))
-    if done.returncode != 0:
-        return {"reindex": {"error": done.stderr.strip()[-500:] or "killed at the time budget"}}
-    result = {"reindex": {"seconds": done.seconds, "peak_rss_mb": done.peak_rss_mb,
-                          "chars_per_s": corpus.chars / done.seconds,
-                          "paragraphs_per_s": corpus.paragraphs / done.seconds,
-                          "index_mb": procs.dir_size_mb(index_dir)}}
-    if repeat is not None:
-        log(f"{corpus.scale}×: {engine} query mix")
-        queried = procs.run([PYTHON, str(HERE / "engines.py"), "query", engine, str(index_dir),
-                             "--repeat", str(repeat)], work / f"query-{label}",
-                            timeout=max(1.0, budget.left()))
-        result["library"] = _json_output(queried)
-    shutil.rmtree(index_dir, ignore_errors=True)
-    return result
-
-
-def tantivy_available() -> bool:
-    check = subprocess.run([PYTHON, "-c", "import tantivy"], capture_output=True)
-    return check.returncode == 0
-
+from budget import Budget, log
+from measure import HERE, PYTHON, Options, measure_engine, measure_searchapp, tantivy_available
 
 # --- one scale --------------------------------------------------------------------------------
 
-def estimate(previous: dict | None, scale: int, key: str, chars: int) -> float | None:
-    """Seconds to build `key` at this scale, from its chars/s at the previous scale."""
-    rate = (previous or {}).get(key, {}).get("reindex", {}).get("chars_per_s")
-    return chars / rate * 1.1 if rate else None
+def estimate(earlier: list[dict], key: str, scale: int, margin: float) -> float | None:
+    """Seconds `key` needs at this scale: its indexing rate at the largest scale that
+    measured it, applied to this corpus, times `margin` for what follows the build."""
+    for data in reversed(earlier):
+        rate = data.get(key, {}).get("reindex", {}).get("chars_per_s")
+        if rate:
+            corpus = data["corpus"]
+            return corpus["chars"] / corpus["scale"] * scale / rate * margin
+    return None
 
 
 def run_scale(scale: int, work: Path, budget: Budget, options: Options,
-              previous: dict | None) -> dict:
+              earlier: list[dict]) -> dict:
+    """Every setup at one scale, each only if its estimate fits what is left of the budget
+    (searchapp first: its figures are what the targets are about)."""
+    steps = [("searchapp", 0, 0, 1.5), ("naive", 1, options.repeat, 1.3),
+             ("naive_procs2", 2, None, 1.1), ("sqlite", 1, options.repeat, 1.3)]
+    if tantivy_available():
+        steps.append(("tantivy", 2, options.repeat, 1.3))
+    guesses = {key: estimate(earlier, key, scale, margin) for key, _, _, margin in steps}
+    if all(g is not None and g > budget.left() for g in guesses.values()):
+        budget.allows(f"{scale}× (every setup)", min(guesses.values()))  # records the skip
+        return {}
     root = work / f"corpus-{scale}x"
     log(f"{scale}×: writing corpus")
     corpus = corpora.build(root, scale)
     data: dict = {"corpus": {k: v for k, v in asdict(corpus).items() if k != "root"}}
-    ours = estimate(previous, scale, "searchapp", corpus.chars)
-    if budget.allows(f"{scale}× searchapp (reindex, queries, serve)",
-                     ours * 1.5 if ours else None):
-        data["searchapp"] = measure_searchapp(corpus, work, budget, options)
-    steps = [("naive", 1, options.repeat), ("naive_procs2", 2, None), ("sqlite", 1, options.repeat)]
-    if tantivy_available():
-        steps.append(("tantivy", 2, options.repeat))
-    for key, nprocs, repeat in steps:
-        engine = key.split("_")[0]
-        guess = estimate(previous, scale, key, corpus.chars)
-        if budget.allows(f"{scale}× {key}", guess * 1.3 if guess else None):
-            data[key] = measure_engine(engine, corpus, work, budget, nprocs, repeat)
+    for key, nprocs, repeat, _ in steps:
+        if not budget.allows(f"{scale}× {key}", guesses[key]):
+            continue
+        if key == "searchapp":
+            data[key] = measure_searchapp(corpus, work, budget, options)
+        else:
+            data[key] = measure_engine(key.split("_")[0], corpus, work, budget, nprocs, repeat)
     shutil.rmtree(root, ignore_errors=True)
     return data
 
@@ -337,10 +157,11 @@ def main(argv: list[str] | None = None) -> None:
     results: dict = {"machine": machine(), "options": {
         "scales": options.scales, "budget_s": options.budget, "repeat": options.repeat,
         "http_requests": options.http_requests, "workers": options.workers}, "scales": {}}
-    previous = None
     for scale in options.scales:
-        previous = results["scales"][str(scale)] = run_scale(scale, work, budget, options,
-                                                              previous)
+        data = run_scale(scale, work, budget, options, list(results["scales"].values()))
+        if not data:
+            continue
+        results["scales"][str(scale)] = data
         if scale == options.scales[0]:
             results["targets"] = report.targets(results)
             if not all(t["met"] for t in results["targets"]):
