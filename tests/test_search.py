@@ -104,7 +104,8 @@ def test_expansion_is_reported_and_own_word_outranks_it(tiny):
 
 
 def test_latin_expansion_must_stand_as_a_word(make_index, make_report):
-    directory = make_index([make_report("r", "发展人工智能。", "Taiwan 的英文拼写。", "推广AI应用。")])
+    report = make_report("r", "发展人工智能。", "Taiwan 的英文拼写。", "推广AI应用。")
+    directory = make_index([report])
     assert found(directory, "人工智能") == [("r", 1), ("r", 3)]
     # what the user typed matches as any substring, and ranks above the expansion
     assert found(directory, "ai") == [("r", 3), ("r", 2), ("r", 1)]
