@@ -12,7 +12,6 @@ from gunicorn.app.base import BaseApplication
 
 from searchapp import index, progress, search
 from searchapp.config import Settings
-from searchapp.model import Query
 from searchapp.web import create_app
 
 
@@ -37,7 +36,7 @@ def warm_up(settings: Settings) -> None:
     first visitor does not pay seconds of start-up cost. A failure here is only logged:
     the request that follows will show the real, friendly error."""
     try:
-        search.run(settings.index_dir, Query(q="政府工作报告"))
+        search.warm(settings.index_dir)
     except Exception:  # noqa: BLE001 - never stop a worker from booting over a warm-up
         logging.getLogger("searchapp").exception("warm-up search failed")
 
