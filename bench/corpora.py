@@ -18,7 +18,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-NATIONAL = Path("/work/shared/corpus/national/government_work_reports.jsonl")
+NATIONAL = REPO.parent / "shared/corpus/national/government_work_reports.jsonl"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ class Options:
     http_seconds: float  # per concurrency level, at most
     workers: int
     keep: bool
+    quick: bool = False
+    load_seconds: float = 30  # the sustained 20-client load (issue 6) at the smallest scale
 
 
 def environment(work: Path) -> dict[str, str]:
@@ -124,6 +126,10 @@ def measure_serve(corpus: corpora.Corpus, index_dir: Path, work: Path, budget: B
             log(f"{corpus.scale}×: HTTP {clients} clients: {load.requests} requests, "
                 f"p95 {load.latency.get('p95', 0):.1f} ms, {load.throughput:.1f} req/s")
         result["http_max_ms"] = max(v["latency"].get("max", 0) for v in result["http"].values())
+        if corpus.scale == min(options.scales):
+            import load  # issue 6's sustained load: 20 clients, mixed HTML and JSON
+            log(f"{corpus.scale}×: sustained load, 20 clients, {options.load_seconds:.0f} s")
+            result["load"] = load.run_load(f"http://127.0.0.1:{port}", options.load_seconds, 20)
         result["workers"] = server.worker_memory_mb()
         result["worker_peak_rss_mb"] = max((w["peak_rss_mb"] for w in result["workers"]),
                                            default=None)

@@ -31,12 +31,22 @@ import report
 from budget import Budget, log
 from measure import HERE, PYTHON, Options, measure_engine, measure_searchapp, tantivy_available
 
-# --- one scale --------------------------------------------------------------------------------
+# --- phases -----------------------------------------------------------------------------------
 
-def estimate(earlier: list[dict], key: str, scale: int, margin: float) -> float | None:
+# (scale, setup, writer processes, warm passes or None for build only, margin over the build
+# for what follows it). In priority order: what the targets are about first (searchapp at
+# every scale and the naive setup it is compared with), the reference columns after.
+PHASES = [(1, "searchapp", 0, 0, 25.0), (1, "naive", 1, 5, 1.3), (1, "sqlite", 1, 5, 1.3),
+          (1, "tantivy", 2, 5, 1.3), (1, "naive_procs2", 2, None, 1.1),
+          (10, "searchapp", 0, 0, 4.0), (50, "searchapp", 0, 0, 2.5), (10, "naive", 1, 5, 1.3),
+          (10, "sqlite", 1, 5, 1.3), (10, "tantivy", 2, 5, 1.3), (10, "naive_procs2", 2, None, 1.1),
+          (50, "naive", 1, 5, 1.3), (50, "sqlite", 1, 5, 1.3), (50, "tantivy", 2, 5, 1.3)]
+
+
+def estimate(results: dict, key: str, scale: int, margin: float) -> float | None:
     """Seconds `key` needs at this scale: its indexing rate at the largest scale that
     measured it, applied to this corpus, times `margin` for what follows the build."""
-    for data in reversed(earlier):
+    for data in reversed(list(results.values())):
         rate = data.get(key, {}).get("reindex", {}).get("chars_per_s")
         if rate:
             corpus = data["corpus"]
@@ -44,31 +54,30 @@ def estimate(earlier: list[dict], key: str, scale: int, margin: float) -> float 
     return None
 
 
-def run_scale(scale: int, work: Path, budget: Budget, options: Options,
-              earlier: list[dict]) -> dict:
-    """Every setup at one scale, each only if its estimate fits what is left of the budget
-    (searchapp first: its figures are what the targets are about)."""
-    steps = [("searchapp", 0, 0, 1.5), ("naive", 1, options.repeat, 1.3),
-             ("naive_procs2", 2, None, 1.1), ("sqlite", 1, options.repeat, 1.3)]
-    if tantivy_available():
-        steps.append(("tantivy", 2, options.repeat, 1.3))
-    guesses = {key: estimate(earlier, key, scale, margin) for key, _, _, margin in steps}
-    if all(g is not None and g > budget.left() for g in guesses.values()):
-        budget.allows(f"{scale}× (every setup)", min(guesses.values()))  # records the skip
-        return {}
-    root = work / f"corpus-{scale}x"
-    log(f"{scale}×: writing corpus")
-    corpus = corpora.build(root, scale)
-    data: dict = {"corpus": {k: v for k, v in asdict(corpus).items() if k != "root"}}
-    for key, nprocs, repeat, _ in steps:
-        if not budget.allows(f"{scale}× {key}", guesses[key]):
-            continue
-        if key == "searchapp":
-            data[key] = measure_searchapp(corpus, work, budget, options)
-        else:
-            data[key] = measure_engine(key.split("_")[0], corpus, work, budget, nprocs, repeat)
-    shutil.rmtree(root, ignore_errors=True)
-    return data
+def run_phases(options: Options, work: Path, budget: Budget, results: dict) -> None:
+    """Every phase whose estimate fits what is left of the budget; a scale's corpus is
+    written when its first phase runs and removed after its last."""
+    phases = [p for p in PHASES if p[0] in options.scales and
+              (p[1] != "tantivy" or tantivy_available())]
+    if options.quick:
+        phases = [p for p in phases if p[1] in ("searchapp", "naive")]
+    corpora_built: dict[int, corpora.Corpus] = {}
+    for i, (scale, key, nprocs, repeat, margin) in enumerate(phases):
+        guess = estimate(results, key, scale, margin)
+        if budget.allows(f"{scale}× {key}", guess):
+            if scale not in corpora_built:
+                log(f"{scale}×: writing corpus")
+                corpora_built[scale] = corpora.build(work / f"corpus-{scale}x", scale)
+            corpus = corpora_built[scale]
+            data = results.setdefault(str(scale), {"corpus": {
+                k: v for k, v in asdict(corpus).items() if k != "root"}})
+            if key == "searchapp":
+                data[key] = measure_searchapp(corpus, work, budget, options)
+            else:
+                data[key] = measure_engine(key.split("_")[0], corpus, work, budget, nprocs,
+                                           None if repeat is None else options.repeat)
+        if scale in corpora_built and all(p[0] != scale for p in phases[i + 1:]):
+            shutil.rmtree(corpora_built.pop(scale).root, ignore_errors=True)
 
 
 # --- profiles ---------------------------------------------------------------------------------
@@ -145,7 +154,8 @@ def parse_options(argv: list[str] | None = None) -> Options:
     return Options(scales=scales, out=args.out, budget=args.budget,
                    repeat=1 if args.quick else 5,
                    http_requests=light if args.quick else {1: 100, 4: 200, 16: 320},
-                   http_seconds=10 if args.quick else 30, workers=args.workers, keep=args.keep)
+                   http_seconds=10 if args.quick else 30, workers=args.workers, keep=args.keep,
+                   quick=args.quick, load_seconds=5 if args.quick else 30)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -157,16 +167,11 @@ def main(argv: list[str] | None = None) -> None:
     results: dict = {"machine": machine(), "options": {
         "scales": options.scales, "budget_s": options.budget, "repeat": options.repeat,
         "http_requests": options.http_requests, "workers": options.workers}, "scales": {}}
-    for scale in options.scales:
-        data = run_scale(scale, work, budget, options, list(results["scales"].values()))
-        if not data:
-            continue
-        results["scales"][str(scale)] = data
-        if scale == options.scales[0]:
-            results["targets"] = report.targets(results)
-            if not all(t["met"] for t in results["targets"]):
-                results["profiles"] = [str(p) for p in profile(work, options.out, budget)]
+    run_phases(options, work, budget, results["scales"])
     results["targets"] = report.targets(results)
+    if not all(t["met"] for t in results["targets"]):
+        results["profiles"] = [str(p) for p in profile(work, options.out, budget)]
+        results["targets"] = report.targets(results)
     results["skipped"] = budget.skipped
     results["seconds"] = budget.seconds - budget.left()
     finish(results, options, work)

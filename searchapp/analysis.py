@@ -1,4 +1,4 @@
-"""Text analysis: normalisation, jieba word tokens and character n-grams.
+"""Text analysis: normalisation and jieba word tokens (character n-grams: store.py).
 
 The guarantee everything else leans on: `normalize` folds each character on
 its own (NFKC, Traditional -> Simplified, case) and never changes the length
@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
+import numpy as np
 from opencc import OpenCC
 from whoosh.analysis import Token, Tokenizer
 
@@ -75,6 +77,23 @@ def normalize(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def normalize_all(texts: Sequence[str]) -> list[str]:
+    """normalize() of each text, in one vectorised pass over their code points (a
+    reindex folds millions of characters; str.translate costs ~0.5 µs per character)."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != max(len(texts) - 1, 0):  # a text holding NUL itself
+        return [normalize(text) for text in texts]
+    try:
+        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # lone surrogates: fold text by text
+        return [normalize(text) for text in texts]
+    present = np.flatnonzero(np.bincount(points))
+    table = np.zeros(int(present[-1]) + 1 if len(present) else 1, dtype=np.uint32)
+    table[present] = [ord(_FOLD[int(c)]) for c in present.tolist()]
+    folded = table[points].tobytes().decode("utf-32-le")
+    return folded.split("\x00") if texts else []
+
+
 def _keep(word: str) -> bool:
     """Words are made of letters or digits; whitespace and punctuation never are."""
     return any(ch.isalnum() for ch in word)
@@ -122,15 +141,68 @@ class JiebaTokenizer(Tokenizer):
 
     def spans(self, value: str, index: bool) -> Iterator[tuple[str, int, int, int]]:
         """(normalised word, ordinal, start, end) for each word of `value`."""
-        jieba = jieba_for(self.dictionary)
+        segmenter = jieba_for(self.dictionary)
         pos = 0
-        for word, start, end in jieba.tokenize(normalize(value)):
+        for word, start, end in segmenter.tokenize(normalize(value)):
             if not _keep(word):
                 continue
             yield word, pos, start, end
             if index and len(word) > 2:
-                yield from _subwords(word, pos, start, jieba.FREQ)
+                yield from _subwords(word, pos, start, segmenter.has_word)
             pos += 1
+
+    def count_words(self, texts: Iterable[str]) -> WordCounts:
+        """The index-mode words of already-normalised texts, as numbers: what the writer
+        turns into postings. Same words as spans(index=True), without offsets or
+        positions. Each distinct segmenter word is analysed once (a corpus repeats its
+        words); the per-occurrence work is a C-level map and numpy."""
+        segmenter = jieba_for(self.dictionary)
+        word_ids = _Numbering()
+        occurrences: list[int] = []
+        per_text: list[int] = []
+        for text in texts:
+            words = segmenter.cut(text)
+            per_text.append(len(words))
+            occurrences.extend(map(word_ids.__getitem__, words))
+        terms = _Numbering()
+        emitted = [[terms[t] for t in _index_words(word, segmenter.has_word)]
+                   for word in word_ids]
+        sizes = np.asarray([len(e) for e in emitted], dtype=np.int64)
+        flat = np.asarray([t for e in emitted for t in e], dtype=np.int32)
+        starts = np.concatenate(([0], np.cumsum(sizes)))
+        words = np.asarray(occurrences, dtype=np.int64)
+        repeats = sizes[words]  # terms emitted by each occurrence
+        first = np.repeat(starts[words] - np.concatenate(([0], np.cumsum(repeats)[:-1])),
+                          repeats)
+        tokens = flat[first + np.arange(len(first))]
+        text_of = np.repeat(np.arange(len(per_text)), per_text)
+        counts = np.bincount(text_of, weights=repeats, minlength=len(per_text))
+        return WordCounts(list(terms), tokens, counts.astype(np.int64))
+
+
+@dataclass(frozen=True)
+class WordCounts:
+    """Words of a run of texts: terms[tokens[i]] is the i-th word; counts[d] of them in text d."""
+
+    terms: list[str]
+    tokens: np.ndarray  # int32 ids into terms, text after text
+    counts: np.ndarray  # int64, one per text (the field length Whoosh scores with)
+
+
+class _Numbering(dict):
+    """str -> 0, 1, 2, ... in order of first use; iterates in that order."""
+
+    def __missing__(self, key: str) -> int:
+        number = self[key] = len(self)
+        return number
+
+
+def _index_words(word: str, has_word: Callable[[str], bool]) -> list[str]:
+    """What one occurrence of a segmenter word emits in index mode: itself and its sub-words."""
+    if not _keep(word):
+        return []
+    return [word, *(sub for sub, _, _, _ in _subwords(word, 0, 0, has_word))] \
+        if len(word) > 2 else [word]
 
 
 def _whole(value: str) -> Iterator[tuple[str, int, int, int]]:
@@ -138,58 +210,15 @@ def _whole(value: str) -> Iterator[tuple[str, int, int, int]]:
 
 
 def _subwords(word: str, pos: int, start: int,
-              freq: dict[str, int]) -> Iterator[tuple[str, int, int, int]]:
+              has_word: Callable[[str], bool]) -> Iterator[tuple[str, int, int, int]]:
     for size in range(2, min(len(word), _MAX_SUBWORD + 1)):
         for i in range(len(word) - size + 1):
-            if freq.get(word[i:i + size]):
+            if has_word(word[i:i + size]):
                 yield word[i:i + size], pos, start + i, start + i + size
 
 
-class NgramTokenizer(Tokenizer):
-    """Overlapping character n-grams of the normalised text, every character counted.
-
-    Positions are character ordinals, so the bigrams of s at consecutive
-    positions occur exactly where normalize(s) occurs: a phrase query over
-    this field is an exact substring search, independent of segmentation.
-    Whitespace counts as a character (all kinds fold to one space); with
-    size=1 whitespace is dropped, since nobody searches for a lone space.
-    """
-
-    def __init__(self, size: int = 2) -> None:
-        self.size = size
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, NgramTokenizer) and self.size == other.size
-
-    def __hash__(self) -> int:
-        return hash(self.size)
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs: object) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        text = normalize(value)
-        size = self.size if tokenize else max(len(text), 1)
-        for i in range(len(text) - size + 1):
-            gram = text[i:i + size]
-            if size == 1 and gram == " ":
-                continue
-            token.text = gram
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[i:i + size]
-            if positions:
-                token.pos = start_pos + i
-            if chars:
-                token.startchar = start_char + i
-                token.endchar = start_char + i + size
-            yield token
-
-
 def word_analyzer(dictionary: Dictionary | None = None) -> JiebaTokenizer:
-    """Analyzer of the word fields (body, title, section_text).
+    """Analyzer of the word field `body` (and of queries against it).
 
     Without `dictionary`, the project dictionary (no corpus-mined terms).
     Query code should prefer the analyzer stored in the index schema
@@ -197,16 +226,6 @@ def word_analyzer(dictionary: Dictionary | None = None) -> JiebaTokenizer:
     built with, mined terms included.
     """
     return JiebaTokenizer(dictionary)
-
-
-def ngram_analyzer() -> NgramTokenizer:
-    """Analyzer of body_ngram: character bigrams with positions (exact phrases)."""
-    return NgramTokenizer(2)
-
-
-def char_analyzer() -> NgramTokenizer:
-    """Analyzer of body_char: single characters, for one-character queries."""
-    return NgramTokenizer(1)
 
 
 def word_tokens(text: str, mode: str = "query",

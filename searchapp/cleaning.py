@@ -18,6 +18,10 @@ from pathlib import Path
 RULE_KEYS = ("chrome_words", "drop_prefixes", "drop_patterns", "cut_from")
 # Zero-width and BOM characters that scraped pages leave inside text; never meaningful.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# NUL, terminal escapes and other controls cannot be shown; a lone surrogate (JSON "\ud800")
+# cannot even be stored as UTF-8 or indexed. Tab and newlines are kept: they split paragraphs.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 CHROME_MAX = 60  # chrome lines are short; longer paragraphs are never made of chrome words only
 _CHROME_SPLIT = re.compile(r"[\s|/·\[\]【】]+")
 # "政 府 工 作 报 告": a letter-spaced display line (single CJK characters separated by spaces).
@@ -79,13 +83,18 @@ def _compile(merged: dict[str, list[str]], source_text: str) -> Rules:
     )
 
 
+def readable(text: str) -> str:
+    """`text` without control characters, lone surrogates shown as U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+
+
 def normalize_line(line: str) -> str:
     """Trim indentation and invisible characters; undo letter-spacing of display lines.
 
     Only the edges and zero-width characters change: inner text stays as written, because
     users quote it and highlighting maps back to it.
     """
-    line = _INVISIBLE.sub("", line)
+    line = _INVISIBLE.sub("", readable(line))
     line = line.strip()  # every Unicode space, \u3000 indentation included
     if _LETTER_SPACED.match(line):
         line = re.sub(r"\s+", "", line)

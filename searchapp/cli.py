@@ -21,6 +21,16 @@ def main(ctx: click.Context) -> None:
     ctx.obj = config.from_env()
 
 
+def _failure(error: Exception) -> click.ClickException:
+    """One line for the user: our errors carry their own; a file-system error names the path."""
+    if isinstance(error, OSError) and error.filename:
+        reason = "not a directory" if isinstance(error, FileExistsError | NotADirectoryError) \
+            else (error.strerror or str(error)).lower()
+        return click.ClickException(f"cannot use {error.filename}: {reason}; check --index, "
+                                    "--corpus and SEARCHAPP_INSTANCE")
+    return click.ClickException(str(error))
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print metadata and paragraphs as JSON.")
@@ -62,7 +72,7 @@ def reindex(settings: config.Settings, corpus: tuple[Path, ...], index_dir: Path
         summary = index.reindex(settings.corpus, settings.index_dir, full=full,
                                 progress=reporter, warn=reporter.warn)
     except (index.CorpusError, index.IndexBusy, OSError) as error:
-        raise click.ClickException(str(error)) from None
+        raise _failure(error) from None
     finally:
         reporter.close()
     click.echo(index.summary_line(summary))
@@ -94,6 +104,7 @@ def search(settings: config.Settings, query: str, index_dir: Path | None, region
     from searchapp.model import Query
 
     settings = settings.with_overrides(index_dir=index_dir)
+    query, region, year = (_argv_text(v) if v else v for v in (query, region, year))
     try:
         results = searching.run(settings.index_dir, Query(q=query, region=region, year=year,
                                                            per_page=limit))
@@ -104,6 +115,12 @@ def search(settings: config.Settings, query: str, index_dir: Path | None, region
     else:
         color = sys.stdout.isatty()
         click.echo(terminal.render_results(results, color=color), color=color)
+
+
+def _argv_text(value: str) -> str:
+    """Arguments whose bytes are not UTF-8 arrive as lone surrogates (surrogateescape), which
+    no output can encode: show them as U+FFFD, so --json stays valid UTF-8."""
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
 
 
 @main.command()
@@ -122,9 +139,10 @@ def serve(settings: config.Settings, host: str | None, port: int | None, workers
     settings = settings.with_overrides(host=host, port=port, workers=workers,
                                        index_dir=index_dir, corpus=corpus or None)
     try:
+        serving.check_instance(settings)
         built = serving.ensure_index(settings)
-    except (index.CorpusError, publish.IndexBusy) as error:
-        raise click.ClickException(str(error)) from error
+    except (index.CorpusError, publish.IndexBusy, OSError) as error:
+        raise _failure(error) from None
     if built:
         click.echo(f"已建立索引：{built.reports} 篇报告，{built.paragraphs} 个段落，"
                    f"用时 {built.seconds:.1f} 秒", err=True)

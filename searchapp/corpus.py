@@ -69,6 +69,8 @@ def read_file(path: Path, warn: Warn | None = None, *, root: Path | None = None,
         return []
     if text.replaced:
         warn(f"{path}: {text.replaced} undecodable byte(s) replaced by � (read as {text.encoding})")
+    if text.nul:
+        warn(f"{path}: {text.nul} NUL byte(s) removed")
     job = _Job(path, base, rules, overrides.load(path, warn), warn)
     if is_collection(path):
         found = records.read(path, text.text, warn)
@@ -242,3 +244,26 @@ def _unique(report: Report, seen: set[str], warn: Warn) -> Report:
 
 def _ignore(message: str) -> None:
     """Default warn: callers that care pass their own (the CLI prints, reindex collects)."""
+
+
+def read_corpus_with(paths: Iterable[Path], warn: Warn | None,
+                     read_one: Callable[[Path, Path, cleaning.Rules], list[Report]]
+                     ) -> Iterator[Report]:
+    """read_corpus, each file's reports coming from `read_one(file, root, rules)` instead of
+    read_file: an incremental reindex (filecache.py) reuses what it kept of unchanged files."""
+    warn = warn or _ignore
+    seen: set[str] = set()
+    read: set[Path] = set()
+    for path in map(Path, paths):
+        if path.is_dir():
+            root, files = path, _walk(path, warn)
+        elif path.is_file():
+            root, files = path.parent, [path]
+        else:
+            warn(f"{path}: no such file or directory; skipped")
+            continue
+        root_rules = _rules_for(root, warn)
+        for file in (f for f in files if f.resolve() not in read):
+            read.add(file.resolve())
+            for report in read_one(file, root, root_rules):
+                yield _unique(report, seen, warn)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from charset_normalizer import from_bytes
 
@@ -28,6 +28,7 @@ class Decoded:
     text: str
     encoding: str
     replaced: int = 0  # bytes that could not be decoded and became U+FFFD
+    nul: int = 0  # NUL bytes dropped (a stray one must not cost the whole report)
 
 
 def decode(data: bytes) -> Decoded:
@@ -37,8 +38,15 @@ def decode(data: bytes) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _lenient(data, encoding)
-    if b"\x00" in data[:8192]:
-        raise NotText("binary file (contains NUL bytes), not text")
+    head = data[:8192]
+    if len(_CONTROL_BYTES.findall(head)) * 100 > len(head):  # text has next to none
+        detail = "contains NUL bytes" if b"\x00" in head else "control bytes"
+        raise NotText(f"binary file ({detail}), not text")
+    nul = data.count(b"\x00")  # no multi-byte character of UTF-8, GB18030 or Big5 has one
+    return replace(_decode(data.replace(b"\x00", b"")), nul=nul)
+
+
+def _decode(data: bytes) -> Decoded:
     for encoding in ("utf-8", "gb18030", "big5"):
         try:
             text = data.decode(encoding)
@@ -86,4 +94,5 @@ def _decode_counting(data: bytes, encoding: str) -> tuple[str, int]:
 
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")  # not \t\n\v\f\r or ESC
 _SURROGATE = re.compile("[\udc80-\udcff]")

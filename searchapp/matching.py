@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import permutations
 
+import numpy as np
+
 from searchapp import querylang as ql
 from searchapp.analysis import normalize
-from searchapp.docstore import DocStore, Record
+from searchapp.docstore import DocStore, Facet, mask
 from searchapp.synonyms import expand
 
 OWN, EXPANSION, PIECES = 2, 1, 0
@@ -61,28 +63,38 @@ def _pieces(store: DocStore, word: str) -> tuple[str, ...]:
     return tuple(pieces) if len(pieces) > 1 else ()
 
 
-def evaluate(store: DocStore, node: ql.Node, leaves: dict[int, Leaf]) -> frozenset[int]:
-    """The paragraphs the boolean query matches (leaves keyed by id() of their AST node)."""
+def evaluate(store: DocStore, node: ql.Node, leaves: dict[int, Leaf]) -> np.ndarray:
+    """The live paragraphs the boolean query matches, as sorted docnums (leaves keyed by
+    id() of their AST node)."""
+    return np.flatnonzero(_evaluate(store, node, leaves)).astype(np.int32)
+
+
+def _evaluate(store: DocStore, node: ql.Node, leaves: dict[int, Leaf]) -> np.ndarray:
+    """As a bool mask over docnums (bitwise set algebra costs microseconds per node)."""
     if isinstance(node, ql.Term | ql.Phrase):
         leaf = leaves.get(id(node)) or Leaf((Alternative((normalize(node.text),), OWN),), ())
-        return frozenset().union(*(alternative_set(store, a) for a in leaf.alternatives))
+        found = [alternative_set(store, a) for a in leaf.alternatives]
+        return mask(store, np.concatenate(found) if len(found) > 1 else found[0])
     if isinstance(node, ql.Filter):
-        return filter_set(store, node)
+        return mask(store, filter_set(store, node))
     if isinstance(node, ql.Not):
-        return store.live - evaluate(store, node.child, leaves)
+        return store.live & ~_evaluate(store, node.child, leaves)
     if isinstance(node, ql.Or):
-        return frozenset().union(*(evaluate(store, c, leaves) for c in node.children))
-    result = store.live
+        result = np.zeros(len(store.live), dtype=bool)
+        for child in node.children:
+            result |= _evaluate(store, child, leaves)
+        return result
+    result = store.live.copy()
     for child in node.children:
         if not isinstance(child, ql.Not):
-            result = result & evaluate(store, child, leaves)
+            result &= _evaluate(store, child, leaves)
     for child in node.children:
         if isinstance(child, ql.Not):
-            result = result - evaluate(store, child.child, leaves)
+            result &= ~_evaluate(store, child.child, leaves)
     return result
 
 
-def alternative_set(store: DocStore, alternative: Alternative) -> frozenset[int]:
+def alternative_set(store: DocStore, alternative: Alternative) -> np.ndarray:
     """Paragraphs holding the alternative (for pieces: all of them, close together)."""
     needle = alternative.needles[0]
     if alternative.tier == OWN:
@@ -92,21 +104,19 @@ def alternative_set(store: DocStore, alternative: Alternative) -> frozenset[int]
     return store.cached(("pieces", alternative.needles), lambda: _close_pieces(store, alternative))
 
 
-def _whole_word(store: DocStore, needle: str) -> frozenset[int]:
+def _whole_word(store: DocStore, needle: str) -> np.ndarray:
     """A Latin-letter expansion the user did not type (AI for 人工智能) must stand as a word,
-    not inside one (tAIwan)."""
+    not inside one (tAIwan). (Bodies are NUL-separated, so a lookbehind at a body's start
+    sees NUL.)"""
     word = re.compile(rf"(?<![a-z0-9]){re.escape(needle)}(?![a-z0-9])")
-    fields = store.fields
-    return frozenset(d for d in store.literal(needle) if word.search(fields[d].body))
+    return store.search_each(store.literal(needle), word.search)
 
 
-def _close_pieces(store: DocStore, alternative: Alternative) -> frozenset[int]:
+def _close_pieces(store: DocStore, alternative: Alternative) -> np.ndarray:
     """Candidates from the rarest piece only (the common ones, 发展 or 社会, would cost a
     scan each), confirmed by one regular expression on the text."""
     rarest = min(alternative.needles, key=store.doc_freq_estimate)
-    near = near_pattern(alternative.needles)
-    fields = store.fields
-    return frozenset(d for d in store.literal(rarest) if near.search(fields[d].body))
+    return store.search_each(store.literal(rarest), near_pattern(alternative.needles).search)
 
 
 def near_pattern(pieces: tuple[str, ...]) -> re.Pattern[str]:
@@ -117,26 +127,27 @@ def near_pattern(pieces: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(gap.join(map(re.escape, order)) for order in orders), re.S)
 
 
-def filter_set(store: DocStore, node: ql.Filter) -> frozenset[int]:
-    return store.cached(("filter", node.field, node.value), lambda: _filter(store, node))
+def filter_set(store: DocStore, node: ql.Filter) -> np.ndarray:
+    """Live paragraphs passing a metadata filter, as sorted docnums."""
+    return store.cached(("filter", node.field, node.value), lambda: np.flatnonzero(
+        store.live & _filter(store, node)).astype(np.int32))
 
 
-def _filter(store: DocStore, node: ql.Filter) -> frozenset[int]:
+def _filter(store: DocStore, node: ql.Filter) -> np.ndarray:
     value = normalize(node.value)
     if node.field == "region":  # 孟州 finds 孟州市; 焦作 finds everything under 焦作市
-        return frozenset().union(*(docs for names, docs in store.places.items()
-                                   if any(value in name for name in names)))
+        return _having(store.place, lambda names: value in names)
     if node.field == "section":  # the path above the paragraph, or the heading itself
-        fields, records = store.fields, store.records
-        return frozenset(d for d in store.live if value in fields[d].section or (
-            records[d].heading_level > 0 and value in fields[d].body))
-    test = _metadata_test(node)
-    return frozenset(d for d in store.live if test(store.records[d]))
-
-
-def _metadata_test(node: ql.Filter) -> Callable[[Record], bool]:
+        return _having(store.section, lambda path: value in path) | (
+            store.heading & mask(store, store.literal(value)))
     if node.field == "level":
-        return lambda r: r.level == node.value
+        return _having(store.level, lambda level: level == node.value)
     lo, hi = (int(v) if v else None for v in node.value.split(".."))
-    return lambda r: r.year is not None and (lo is None or r.year >= lo) and (
-        hi is None or r.year <= hi)
+    year = store.year
+    return (year > 0) & (year >= (lo or 0)) & (year <= (hi or np.iinfo(np.int32).max))
+
+
+def _having(facet: Facet, test: Callable[[str], bool]) -> np.ndarray:
+    """Bool per docnum: does its value pass `test`? (tested once per distinct value)"""
+    passing = np.asarray([bool(test(v)) for v in facet.values] + [False], dtype=bool)
+    return passing[facet.ids]

@@ -44,6 +44,9 @@ _SYNTAX_FOLD = str.maketrans({"：": ":", "（": "(", "）": ")", "－": "-", "�
                               "＂": '"', "“": '"', "”": '"'})
 _YEAR = re.compile(r"(\d{4})?(\.\.)?(\d{4})?")
 _LOOKS_LIKE_FIELD = re.compile(r"^[A-Za-z_]+$")
+# Control characters and lone surrogates (argv bytes that are not UTF-8 arrive as \udcXX)
+# cannot be in any indexed text and cannot even be encoded for the index: they separate words.
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def parse(text: str) -> Parsed:
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notices.append(f"查询过长，只使用了前 {MAX_QUERY_CHARS} 个字符。")
-    text = text.translate(_SYNTAX_FOLD)
+    text = _UNREADABLE.sub(" ", text).translate(_SYNTAX_FOLD)
     try:
         node = _Parser(_lex(text)).parse()
     except QuerySyntaxError as error:
@@ -146,7 +149,7 @@ def parse_filter(name: str, value: str) -> Filter:
     field = FIELD_ALIASES.get(name) or FIELD_ALIASES.get(name.lower())
     if field is None:
         raise QuerySyntaxError(f"不认识的字段“{name}”（可用 region、year、level、section）")
-    value = unicodedata.normalize("NFKC", value).strip()
+    value = unicodedata.normalize("NFKC", _UNREADABLE.sub(" ", value)).strip()
     if not value:
         raise QuerySyntaxError(f"字段“{name}”后面缺少取值")
     if field == "year":

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
 
+import numpy as np
+
 K1 = 1.2
 FIELDS = (  # (name, weight, length normalisation b)
     ("body", 1.0, 0.75),
@@ -29,40 +31,26 @@ PROXIMITY_BONUS = NEAR[0][1]  # the largest bonus
 
 
 @dataclass(frozen=True)
-class Fields:
-    """The normalised texts of one paragraph, as scored."""
-
-    body: str
-    section: str
-    title: str
-
-
-@dataclass(frozen=True)
 class Column:
-    """One scored field across the whole index, ready for the hot loop."""
+    """One scored field across the whole generation, as numpy arrays."""
 
     weight: float
-    texts: list[str]  # by docnum ("" for deleted documents)
-    norms: list[float]  # BM25 length normalisation 1 - b + b * len / avg_len, by docnum
-    distinct: list[str]  # section paths and titles repeat: count each distinct text once
-    ids: list[int] | None  # docnum -> index into distinct; None for the body (all distinct)
+    norms: np.ndarray  # BM25 length normalisation 1 - b + b * len / avg_len: by docnum for
+    #                    the body, by distinct text otherwise (plus 1.0 for id -1)
+    ids: np.ndarray | None = None  # docnum -> distinct text (-1: none); None for the body,
+    #                                whose counts come from the caller
+    joined: str = ""  # section paths and titles repeat: the distinct texts joined by NUL,
+    starts: np.ndarray | None = None  # and where each starts, so one scan counts them all
 
 
-def columns(fields: Sequence[Fields | None]) -> list[Column]:
-    """The FIELDS of every paragraph as columns (built once per index generation)."""
-    result = []
-    for name, weight, b in FIELDS:
-        texts = [getattr(f, name) if f is not None else "" for f in fields]
-        live = [t for f, t in zip(fields, texts, strict=True) if f is not None]
-        average = max(sum(map(len, live)) / max(len(live), 1), 1.0)
-        norms = [1.0 - b + b * len(t) / average for t in texts]
-        if name == "body":
-            result.append(Column(weight, texts, norms, [], None))
-            continue
-        distinct = sorted(set(texts))
-        position = {text: i for i, text in enumerate(distinct)}
-        result.append(Column(weight, texts, norms, distinct, [position[t] for t in texts]))
-    return result
+def distinct_column(weight: float, b: float, texts: list[str], ids: np.ndarray,
+                    average: float) -> Column:
+    """A column of repeated texts (`texts` distinct, `ids` per docnum)."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=starts[1:])
+    norms = np.append(1.0 - b + b * lengths / average, 1.0)
+    return Column(weight, norms, ids, "\x00".join(texts), starts)
 
 
 def idf(doc_freq: int, docs: int) -> float:
@@ -70,40 +58,40 @@ def idf(doc_freq: int, docs: int) -> float:
     return math.log(1.0 + (docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
-def bm25f(needle: str, docs: Sequence[int], columns: Sequence[Column], doc_freq: int,
-          total_docs: int) -> list[float]:
+def bm25f(needle: str, docs: np.ndarray, body_counts: np.ndarray, columns: Sequence[Column],
+          doc_freq: int, total_docs: int) -> np.ndarray:
     """BM25F of one string in each of `docs`: field-weighted, length-normalised counts,
-    saturated once. Column-wise list comprehensions: this is the hot loop of a query."""
-    pseudo_tf = [0.0] * len(docs)
+    saturated once. `body_counts`: the string's occurrences in each doc's body."""
+    pseudo_tf = np.zeros(len(docs), dtype=np.float64)
     for column in columns:
-        counts = _counts(needle, docs, column)
-        if counts:
-            norms, weight = column.norms, column.weight
-            pseudo_tf = [tf + weight * c / norms[d] if c else tf
-                         for tf, c, d in zip(pseudo_tf, counts, docs, strict=True)]
+        if column.ids is None:
+            pseudo_tf += column.weight * body_counts / column.norms[docs]
+            continue
+        counts = _distinct_counts(needle, column)
+        if counts is not None:
+            ids = column.ids[docs]
+            pseudo_tf += column.weight * counts[ids] / column.norms[ids]
     scale = idf(doc_freq, total_docs) * (K1 + 1.0)
-    return [scale * tf / (K1 + tf) for tf in pseudo_tf]
+    return scale * pseudo_tf / (K1 + pseudo_tf)
 
 
-def _counts(needle: str, docs: Sequence[int], column: Column) -> list[int] | None:
-    """Occurrences of needle in each doc's text of this column; None when there are none."""
-    if column.ids is None:
-        texts = column.texts
-        counts = [texts[d].count(needle) for d in docs]
-        return counts if any(counts) else None
-    distinct_counts = [text.count(needle) for text in column.distinct]
-    if not any(distinct_counts):
+def _distinct_counts(needle: str, column: Column) -> np.ndarray | None:
+    """Occurrences of needle in each distinct text (plus 0 for id -1); None when none.
+    One scan of the joined texts: headings are short and rarely hold the needle."""
+    found = [m.start() for m in re.finditer(re.escape(needle), column.joined)]
+    if not found:
         return None
-    ids = column.ids
-    return [distinct_counts[ids[d]] for d in docs]
+    owners = np.searchsorted(column.starts, np.asarray(found), side="right") - 1
+    return np.bincount(owners, minlength=len(column.norms)).astype(np.float64)
 
 
-def proximity(body: str, units: tuple[tuple[str, ...], ...]) -> float:
-    """Bonus when the query's words stand close together in the paragraph: side by side
-    (an exact phrase of the query words) earns most. Each unit is one word's needles
-    (any of them may stand for the word)."""
+def proximity(body: str, units: tuple[tuple[str, ...], ...], start: int = 0,
+              end: int | None = None) -> float:
+    """Bonus when the query's words stand close together in the paragraph (body[start:end]):
+    side by side (an exact phrase of the query words) earns most. Each unit is one word's
+    needles (any of them may stand for the word)."""
     for pattern, bonus in _near_patterns(units):
-        if pattern.search(body):
+        if pattern.search(body, start, len(body) if end is None else end):
             return bonus
     return 0.0
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from searchapp import cleaning
+
 Warn = Callable[[str], None]
 SUFFIXES = (".jsonl", ".csv")
 # canonical field -> accepted column / key names (case-insensitive), in order of preference
@@ -50,8 +52,9 @@ def canonical(record: dict[str, Any]) -> dict[str, str]:
     for name, keys in FIELD_NAMES.items():
         for key in keys:
             value = lowered.get(key)
-            if value is not None and str(value).strip():
-                fields[name] = str(value).strip() if name != "content" else str(value)
+            text = cleaning.readable(str(value)) if value is not None else ""
+            if text.strip():
+                fields[name] = text.strip() if name != "content" else text
                 break
     return fields
 

@@ -9,16 +9,17 @@ and facets over the whole result set.
 
 from __future__ import annotations
 
-import heapq
 import time
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 from searchapp import querylang as ql
 from searchapp import ranking
 from searchapp.analysis import normalize
-from searchapp.docstore import DocStore, store_for
+from searchapp.docstore import EMPTY, DocStore, store_for
 from searchapp.highlight import find_spans, fragment, render
 from searchapp.matching import PIECES, Alternative, Leaf, alternative_set, compile_leaf, evaluate
 from searchapp.model import FacetValue, Hit, Query, Results
@@ -29,8 +30,6 @@ from searchapp.synonyms import curated, expand
 WEIGHTS = {2: 1.0, 1: 0.6, 0: 0.4}  # by tier (matching.OWN, EXPANSION, PIECES)
 MAX_PER_PAGE = 1000
 
-Scored = dict[int, tuple[int, float]]  # docnum -> (tier, score)
-
 
 def run(index_dir: Path, query: Query) -> Results:
     """Search the published index; raises only index.IndexMissing/IndexIncompatible."""
@@ -40,7 +39,7 @@ def run(index_dir: Path, query: Query) -> Results:
     parsed = ql.parse(query.q)
     node, notices = _with_parameters(parsed, query)
     if node is None:
-        return Results(query, 0, [], _facet_values(store, frozenset()), _notice(notices))
+        return Results(query, 0, [], _facet_values(store, EMPTY), _notice(notices))
     leaves = {id(p): compile_leaf(store, p) for p in ql.positives(node)}
     matched = evaluate(store, node, leaves)
     ranked = _rank(store, matched, list(leaves.values()), query)
@@ -51,11 +50,13 @@ def run(index_dir: Path, query: Query) -> Results:
 
 
 def warm(index_dir: Path) -> int:
-    """Load the index into memory and jieba's dictionary now, so the first user's query
-    doesn't pay for it (seconds on a large corpus); returns the number of paragraphs."""
+    """Open the index's columns, stored fields and jieba's dictionary now, so the first
+    user's query doesn't pay for them; returns the number of paragraphs."""
     store = store_for(Path(index_dir))
     store.pieces("预热")
-    return len(store.live)
+    if store.size:
+        store.record(int(store.live_docs[0]))  # opens the stored fields
+    return store.size
 
 
 def mark(text: str, q: str) -> str:
@@ -99,106 +100,150 @@ def _notice(notices: list[str]) -> str | None:
 
 # --- ranking ---------------------------------------------------------------------------------
 
-def _rank(store: DocStore, matched: frozenset[int], leaves: list[Leaf],
+@dataclass
+class Scored:
+    """Per matched paragraph (aligned with the sorted docnums): summed tiers and scores, and
+    which alternative of each leaf it matched best (-1: none), for proximity and marks."""
+
+    docs: np.ndarray
+    tier: np.ndarray
+    score: np.ndarray
+    best: list[np.ndarray]  # per leaf
+
+
+def _rank(store: DocStore, matched: np.ndarray, leaves: list[Leaf],
           query: Query) -> list[tuple[int, int, float]]:
     """(docnum, tier, score) of the requested page, in result order."""
     wanted = query.page * query.per_page
-    scored, groups = _base_scores(store, matched, leaves)
-    tie = store.tie
-    if query.sort == "date":
-        records = store.records
-        ordered = sorted(matched, key=tie.__getitem__)
-        ordered.sort(key=lambda d: (records[d].year or 0, records[d].date or ""), reverse=True)
-        page = ordered[wanted - query.per_page:wanted]
-    else:
-        if groups:
-            _add_proximity(store, scored, groups, wanted)
-        keys = [(-t, -s, tie[d], d) for d, (t, s) in scored.items()]
-        keys += [(0, 0.0, tie[d], d) for d in matched - scored.keys()]
-        page = [key[3] for key in heapq.nsmallest(wanted, keys)][wanted - query.per_page:]
-    return [(d, *scored.get(d, (0, 0.0))) for d in page]
+    if query.sort == "date":  # newest first, then report order; scores only for display
+        order = np.lexsort((store.columns.tie[matched], -store.date[matched],
+                            -store.year[matched]))
+        page = matched[order[wanted - query.per_page:wanted]]
+        scored = _base_scores(store, page, leaves)
+        return list(zip(page.tolist(), scored.tier.tolist(), scored.score.tolist(),
+                        strict=True))
+    scored = _base_scores(store, matched, leaves)
+    if _proximity_matters(leaves):
+        _add_proximity(store, scored, leaves, wanted)
+    order = _top(scored.tier, scored.score, store.columns.tie[matched], wanted)
+    page = order[wanted - query.per_page:wanted]
+    return [(int(matched[i]), int(scored.tier[i]), float(scored.score[i])) for i in page]
 
 
-def _base_scores(store: DocStore, matched: frozenset[int],
-                 leaves: list[Leaf]) -> tuple[Scored, dict[int, list]]:
-    """Summed over leaves: each leaf's best alternative (highest tier, then BM25F).
+def _top(tier: np.ndarray, score: np.ndarray, tie: np.ndarray, wanted: int) -> np.ndarray:
+    """Positions of the `wanted` best paragraphs, best first: (tier, score) down, tie up.
+    A partial selection first, so a common word's 30,000 hits are not all sorted."""
+    candidates = np.arange(len(tie))
+    if len(tie) > 4 * wanted:
+        key = tier * 4.0 + score / (score + 1.0)  # sorts like (tier, score): score >= 0
+        threshold = np.partition(key, len(key) - wanted)[len(key) - wanted]
+        candidates = np.flatnonzero(key >= threshold - 1e-9)  # margin for rounding
+    order = np.lexsort((tie[candidates], -score[candidates], -tier[candidates]))
+    return candidates[order][:wanted]
 
-    Also the needles each paragraph matched, when proximity can matter (several
-    words, or a word found by its pieces); empty otherwise.
-    """
-    per_leaf = [_leaf_scores(store, leaf, matched) for leaf in leaves]
-    if len(per_leaf) == 1 and not any(len(a.needles) > 1 for a in leaves[0].alternatives):
-        return {d: (tier, value) for d, (tier, value, _) in per_leaf[0].items()}, {}
-    scored: Scored = {}
-    groups: dict[int, list] = {}
-    for best in per_leaf:
-        for d, (tier, value, needles) in best.items():
-            old_tier, old_score = scored.get(d, (0, 0.0))
-            scored[d] = (old_tier + tier, old_score + value)
-            groups.setdefault(d, []).append(needles)
-    return scored, groups
+
+def _base_scores(store: DocStore, matched: np.ndarray, leaves: list[Leaf]) -> Scored:
+    """Summed over leaves: each leaf's best alternative (highest tier, then BM25F)."""
+    scored = Scored(matched, np.zeros(len(matched), np.int64),
+                    np.zeros(len(matched), np.float64), [])
+    for leaf in leaves:
+        tier, score, best = _leaf_scores(store, leaf, matched)
+        present = best >= 0
+        scored.tier += np.where(present, tier, 0)
+        scored.score += np.where(present, score, 0.0)
+        scored.best.append(best)
+    return scored
 
 
 def _leaf_scores(store: DocStore, leaf: Leaf,
-                 matched: frozenset[int]) -> dict[int, tuple[int, float, tuple[str, ...]]]:
-    """docnum -> (tier, score, needles) of the leaf's best alternative in that paragraph."""
-    own, *others = leaf.alternatives  # tiers never increase along the tuple
-    best = {d: (own.tier, value, own.needles)
-            for d, value in _alternative_scores(store, own, matched).items()}
-    for alternative in others:
-        tier, needles = alternative.tier, alternative.needles
-        for d, value in _alternative_scores(store, alternative, matched).items():
-            current = best.get(d)
-            if current is None or (current[0] == tier and value > current[1]):
-                best[d] = (tier, value, needles)
-    return best
+                 matched: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per matched paragraph: tier, score and index of the leaf's best alternative there.
+    Tiers never increase along leaf.alternatives: a later one wins only within its tier."""
+    tier = np.full(len(matched), -1, dtype=np.int64)
+    score = np.zeros(len(matched), dtype=np.float64)
+    best = np.full(len(matched), -1, dtype=np.int64)
+    for i, alternative in enumerate(leaf.alternatives):
+        found = alternative_set(store, alternative)
+        at = np.flatnonzero(store.members(matched, found))
+        values = _alternative_scores(store, alternative, matched[at])
+        wins = (tier[at] < 0) | ((tier[at] == alternative.tier) & (values > score[at]))
+        at, values = at[wins], values[wins]
+        tier[at], score[at], best[at] = alternative.tier, values, i
+    return tier, score, best
 
 
 def _alternative_scores(store: DocStore, alternative: Alternative,
-                        matched: frozenset[int]) -> dict[int, float]:
-    """Weighted BM25F of the alternative in each matched paragraph holding it; computed
-    for these paragraphs only, so the cost follows the result set, not the word."""
-    docs = sorted(alternative_set(store, alternative) & matched)
-    totals = [0.0] * len(docs)
+                        docs: np.ndarray) -> np.ndarray:
+    """Weighted BM25F of the alternative in each of `docs` (all holding it); computed for
+    these paragraphs only, so the cost follows the result set, not the word."""
+    total = np.zeros(len(docs), dtype=np.float64)
     for needle in alternative.needles:
-        doc_freq = len(store.literal(needle)) if alternative.tier != PIECES else \
-            store.doc_freq_estimate(needle)
-        values = ranking.bm25f(needle, docs, store.columns, doc_freq, len(store.live))
-        totals = [total + value for total, value in zip(totals, values, strict=True)]
-    weight = WEIGHTS[alternative.tier]
-    return {d: weight * total for d, total in zip(docs, totals, strict=True)}
+        if alternative.tier == PIECES:  # a piece can be very common: estimate, don't look up
+            counts = store.body_counts(needle, docs)
+            doc_freq = store.doc_freq_estimate(needle)
+        else:
+            holding = store.literal(needle)
+            counts, doc_freq = store.body_counts(needle, docs, holding), len(holding)
+        total += ranking.bm25f(needle, docs, counts, store.scored, doc_freq, store.size)
+    return WEIGHTS[alternative.tier] * total
 
 
-def _add_proximity(store: DocStore, scored: Scored, groups: dict[int, list],
-                   wanted: int) -> None:
-    """Add the proximity bonus where it can change the page: only paragraphs whose score
-    plus the largest bonus reaches the current last place (exact, and much cheaper)."""
-    if not scored:
-        return
-    last = heapq.nsmallest(wanted, ((-t, -s) for t, s in scored.values()))[-1]
-    for d, (tier, score) in scored.items():
-        if (-tier, -(score + ranking.PROXIMITY_BONUS)) <= last:
-            scored[d] = (tier, score + _proximity(store.fields[d].body, groups[d]))
+def _proximity_matters(leaves: list[Leaf]) -> bool:
+    """Several words, or a word that may be found by its pieces."""
+    return len(leaves) > 1 or any(len(a.needles) > 1 for leaf in leaves
+                                  for a in leaf.alternatives)
 
 
-def _proximity(body: str, groups: list[tuple[str, ...]]) -> float:
-    """Bonus when the matched words (or one word's pieces) sit close together."""
+def _add_proximity(store: DocStore, scored: Scored, leaves: list[Leaf], wanted: int) -> None:
+    """Add the proximity bonus where it can change the page. Paragraphs are visited by the
+    best score they could reach (score + the largest bonus), and the visit stops when that
+    falls below the current last place: exact, and it touches about a page, not every hit."""
+    bound = scored.score + ranking.PROXIMITY_BONUS
+    order = np.lexsort((-bound, -scored.tier))
+    units: dict[tuple[int, ...], tuple] = {}  # which alternative of each leaf -> units
+    done, batch = 0, max(wanted, 64)
+    while done < len(order):
+        visit = order[done:done + batch]
+        done += len(visit)
+        texts, starts, ends = store.slices(scored.docs[visit])
+        combos = zip(*(best[visit].tolist() for best in scored.best), strict=True)
+        for i, text, start, end, combo in zip(visit.tolist(), texts, starts, ends, combos,
+                                              strict=True):
+            if combo not in units:
+                units[combo] = _units(leaves, combo)
+            if units[combo]:
+                scored.score[i] += ranking.proximity(text, units[combo], start, end)
+        if wanted <= done < len(order):
+            seen = order[:done]
+            last = seen[_top(scored.tier[seen], scored.score[seen], seen, wanted)[-1]]
+            after = order[done]
+            if (scored.tier[after], bound[after]) < (scored.tier[last], scored.score[last]):
+                return
+
+
+def _units(leaves: list[Leaf], best: tuple[int, ...]) -> tuple[tuple[str, ...], ...]:
+    """What proximity looks for, given the alternative each leaf matched (-1: none): the
+    matched words close together, or one word's pieces; () when there is nothing to bring
+    close."""
+    groups = [leaf.alternatives[i].needles for leaf, i in zip(leaves, best, strict=True)
+              if i >= 0]
     if len(groups) == 1:
         groups = [(n,) for n in groups[0]]
-    return ranking.proximity(body, tuple(groups)) if len(groups) > 1 else 0.0
+    return tuple(groups) if len(groups) > 1 else ()
 
 
 # --- results ---------------------------------------------------------------------------------
 
 def _hit(store: DocStore, docnum: int, tier: int, score: float, leaves: Iterable[Leaf]) -> Hit:
-    record, fields = store.records[docnum], store.fields[docnum]
+    record, body = store.record(docnum), store.body(docnum)
     needles = []
+    at = np.asarray([docnum])
     for leaf in leaves:
         literal = [a for a in leaf.alternatives if a.tier > PIECES]
         needles += [n for a in literal for n in a.needles]
-        if not any(docnum in alternative_set(store, a) for a in literal):
+        if not any(store.members(at, alternative_set(store, a))[0] for a in literal):
             needles += [n for a in leaf.alternatives if a.tier == PIECES for n in a.needles]
-    spans = find_spans(fields.body, needles)
+    spans = find_spans(body, needles)
     return Hit(doc=record.doc, paragraph=record.n, region=record.region, year=record.year,
                level=record.level, title=record.title, date=record.date,
                parents=record.parents, section=record.section, text=record.text,
@@ -206,9 +251,9 @@ def _hit(store: DocStore, docnum: int, tier: int, score: float, leaves: Iterable
                spans=tuple(spans), score=ranking.display_score(tier, score))
 
 
-def _facet_values(store: DocStore, matched: frozenset[int]) -> dict[str, list[FacetValue]]:
+def _facet_values(store: DocStore, matched: np.ndarray) -> dict[str, list[FacetValue]]:
     """Facets over the whole result set; years newest first, the rest by count."""
-    counts = store.facets(matched)
+    counts = store.facet_counts(matched)
     facets = {name: [FacetValue(v, c) for v, c in sorted(counter.items(),
                                                           key=lambda vc: (-vc[1], vc[0]))]
               for name, counter in counts.items()}

@@ -4,15 +4,17 @@ command works on a fresh checkout."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.errors import LimitRequestLine
 
 from searchapp import index, progress, search
 from searchapp.config import Settings
-from searchapp.web import create_app
+from searchapp.web import create_app, security
 
 
 def ensure_index(settings: Settings) -> index.ReindexSummary | None:
@@ -29,6 +31,12 @@ def ensure_index(settings: Settings) -> index.ReindexSummary | None:
                                  warn=reporter.warn)
         finally:
             reporter.close()
+
+
+def check_instance(settings: Settings) -> None:
+    """Create the instance folder and session key now, so an unusable SEARCHAPP_INSTANCE is
+    one clear error (OSError) here rather than every worker failing to boot."""
+    security.load_secret_key(settings.instance_dir)
 
 
 def warm_up(settings: Settings) -> None:
@@ -70,15 +78,41 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "graceful_timeout": 10,
         "accesslog": "-",  # access and error logs on stdout/stderr: the service manager keeps them
         "errorlog": "-",
-        "limit_request_line": 8190,
+        "limit_request_line": 8190,  # gunicorn's maximum; longer lines: see below
+        "post_worker_init": refuse_long_request_lines,
         "proc_name": "searchapp",
     }
+
+
+def refuse_long_request_lines(worker: Any) -> None:
+    """gunicorn rejects a request line over its hard maximum (8190 bytes) itself, with a bare
+    414 page and none of our headers, before the app sees it. Installed as post_worker_init:
+    such a URL gets the app's 413, its sentence and its security headers instead."""
+    handle_error = worker.handle_error
+
+    def handle(req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        if not isinstance(exc, LimitRequestLine):
+            return handle_error(req, client, addr, exc)
+        worker.log.warning("Invalid request from ip=%s: %s", addr and addr[0], exc)
+        with contextlib.suppress(OSError):
+            client.sendall(too_long_response())
+        return None
+
+    worker.handle_error = handle
+
+
+def too_long_response() -> bytes:
+    body = f"413 {security.TOO_LONG}\n".encode()
+    head = ["HTTP/1.1 413 Content Too Large", "Connection: close",
+            "Content-Type: text/plain; charset=utf-8", f"Content-Length: {len(body)}",
+            *(f"{name}: {value}" for name, value in security.HEADERS.items())]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("ascii") + body
 
 
 def serve(settings: Settings, *, dev: bool = False) -> None:
     """Block serving `settings` until interrupted."""
     if dev:
         create_app(settings).run(host=settings.host, port=settings.port, debug=False,
-                                 use_reloader=False, use_debugger=False)
+                                 load_dotenv=False, use_reloader=False, use_debugger=False)
         return
     _Gunicorn(settings, gunicorn_options(settings)).run()

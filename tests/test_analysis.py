@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from searchapp.analysis import (
-    char_analyzer,
-    ngram_analyzer,
-    normalize,
-    word_analyzer,
-    word_tokens,
-)
+from searchapp.analysis import normalize, normalize_all, word_analyzer, word_tokens
 from searchapp.dictionary import Dictionary, mine_terms, project_dictionary, short_region_name
 from searchapp.model import Paragraph, Report
 
@@ -77,14 +72,23 @@ def test_punctuation_and_whitespace_are_not_words() -> None:
     assert word_tokens("一、 改革，开放！（2023）") == ["一", "改革", "开放", "2023"]
 
 
-def test_ngrams_count_every_character_with_consecutive_positions() -> None:
-    tokens = ngram_analyzer()("改革，開放", positions=True, chars=True)  # NFKC: ， -> ,
-    assert [(t.text, t.pos, t.startchar, t.endchar) for t in tokens] == [
-        ("改革", 0, 0, 2), ("革,", 1, 1, 3), (",开", 2, 2, 4), ("开放", 3, 3, 5)]
+@given(st.lists(st.text()))
+def test_normalize_all_folds_each_text_as_normalize_does(texts: list[str]) -> None:
+    assert normalize_all(texts) == [normalize(t) for t in texts]
 
 
-def test_unigrams_skip_whitespace_only() -> None:
-    assert [t.text for t in char_analyzer()("氢 能。")] == ["氢", "能", "。"]
+_PARAGRAPHS = ["推进乡村振兴，坚持“万人助万企”。", "２０２３年ＧＤＰ增長５．２％，優化營商環境",
+               "", "一、 改革，开放！（2023）", "乡村振兴乡村振兴推进推进"]
+
+
+def test_count_words_counts_the_words_index_mode_emits() -> None:
+    analyzer = word_analyzer(Dictionary(("万人助万企",)))
+    counted = analyzer.count_words(normalize(t) for t in _PARAGRAPHS)
+    texts = iter(counted.tokens.tolist())
+    per_text = [Counter(counted.terms[next(texts)] for _ in range(n))
+                for n in counted.counts.tolist()]
+    assert per_text == [Counter(word_tokens(t, mode="index", analyzer=analyzer))
+                        for t in _PARAGRAPHS]
 
 
 def test_analyzers_survive_pickling_as_whoosh_stores_them() -> None:
@@ -92,7 +96,6 @@ def test_analyzers_survive_pickling_as_whoosh_stores_them() -> None:
     restored = pickle.loads(pickle.dumps(analyzer))
     assert restored == analyzer
     assert [t.text for t in restored("万人助万企")] == ["万人助万企"]
-    assert pickle.loads(pickle.dumps(ngram_analyzer())) == ngram_analyzer()
 
 
 def test_mined_terms_are_glossary_entries_and_quoted_slogans() -> None:

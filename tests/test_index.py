@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from whoosh.query import Phrase, Term
+from whoosh.query import Every, Term
 
-from searchapp import dictionary, index, publish, writing
+from searchapp import dictionary, index, publish, segment, store, writing
 from searchapp.analysis import normalize
 from searchapp.corpus import read_corpus
 from searchapp.model import Paragraph, Report
@@ -52,7 +53,7 @@ def test_first_build_indexes_every_paragraph(tmp_path: Path, two_reports) -> Non
     assert (summary.reports, summary.paragraphs, summary.added, summary.full, written) == \
         (2, 4, 2, True, 4)
     assert _keys(tmp_path, Term("body", "万人助万企")) == ["mz#2"]
-    assert _keys(tmp_path, Term("regions", "焦作")) == ["mz#1", "mz#2"]
+    assert _keys(tmp_path, Term("doc", "mz")) == ["mz#1", "mz#2"]
 
 
 def test_changing_one_report_reprocesses_only_that_report(tmp_path: Path, two_reports,
@@ -109,21 +110,81 @@ def test_full_flag_rebuilds_everything(tmp_path: Path, two_reports) -> None:
     assert (summary.full, summary.changed, written) == (True, 0, 4)
 
 
-def test_two_writer_processes_index_everything(tmp_path: Path, two_reports, make_report,
+def _store_keys(index_dir: Path) -> list[str]:
+    """key of every live paragraph, from the store's columns (what the search side reads)."""
+    st = store.open_store(publish.current(index_dir))
+    return sorted(k for d, k in enumerate(_store_keys_by_docnum(st)) if st.live[d])
+
+
+def test_an_update_adds_a_segment_and_a_part_and_deletes_stale_paragraphs(
+        tmp_path: Path, make_report) -> None:
+    many = [make_report(f"r{i:03d}", f"第{i}号报告推进乡村振兴。", "优化营商环境。")
+            for i in range(150)]
+    index.index_reports(many, tmp_path)
+    many[7] = make_report("r007", "改写后的段落。")
+    summary = index.index_reports(many, tmp_path)
+    generation = publish.current(tmp_path)
+    assert (summary.full, summary.changed) == (False, 1)
+    assert [s.deleted_count() for s in segment.read_segments(generation)] == [2, 0]
+    assert len(store.open_store(generation).parts) == 2
+    assert _keys(tmp_path, Term("doc", "r007")) == ["r007#1"]
+    assert len(_keys(tmp_path, Term("body", "乡村振兴"))) == 149
+    assert _store_keys(tmp_path) == sorted(_keys(tmp_path, Every()))
+
+
+def test_two_writer_processes_index_everything(tmp_path: Path, make_report,
                                                monkeypatch) -> None:
     monkeypatch.setattr(writing, "PARALLEL_MIN", 1)
     monkeypatch.setattr(writing, "_idle_cores", lambda: 2.0)
     many = [make_report(f"r{i:03d}", f"第{i}号报告推进乡村振兴。", "优化营商环境。")
             for i in range(150)]
     assert index.index_reports(many, tmp_path).paragraphs == 300
+    generation = publish.current(tmp_path)
+    assert [s.doc_count_all() for s in segment.read_segments(generation)] == [150, 150]
     assert len(_keys(tmp_path, Term("body", "乡村振兴"))) == 150
+    assert _store_keys(tmp_path) == sorted(_keys(tmp_path, Every()))
     many[7] = make_report("r007", "改写后的段落。")
     assert index.index_reports(many, tmp_path).changed == 1
     assert _keys(tmp_path, Term("doc", "r007")) == ["r007#1"]
+    assert _store_keys(tmp_path) == sorted(_keys(tmp_path, Every()))
+
+
+def test_a_failing_writer_process_publishes_nothing(tmp_path: Path, two_reports,
+                                                    monkeypatch) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    monkeypatch.setattr(writing, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(writing, "_idle_cores", lambda: 2.0)
+    parent, real = os.getpid(), store.build_part
+
+    def full_disk_in_the_second_process(*args, **kwargs):  # noqa: ANN202
+        if os.getpid() != parent:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "build_part", full_disk_in_the_second_process)
+    with pytest.raises(RuntimeError, match=r"index writer process failed \(OSError: .*space"):
+        index.index_reports(two_reports(), tmp_path, full=True)
+    assert publish.current(tmp_path).name == "gen-000001"
+    assert list(tmp_path.glob(publish.BUILD_PREFIX + "*")) == []
+
+
+def test_too_many_parts_are_merged_by_a_full_rebuild(tmp_path: Path, make_report,
+                                                     monkeypatch) -> None:
+    monkeypatch.setattr(writing, "MAX_PARTS", 2)
+    reports = [make_report("a", "甲。"), make_report("b", "乙。")]
+    index.index_reports(reports, tmp_path)
+    fulls = []
+    for text in ("丙。", "丁。"):
+        reports[0] = make_report("a", text)
+        fulls.append(index.index_reports(reports, tmp_path).full)
+    assert fulls == [False, True]
+    assert len(store.open_store(publish.current(tmp_path)).parts) == 1
+    assert _store_keys(tmp_path) == ["a#1", "b#1"]
 
 
 def _fingerprints(directory: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.iterdir()}
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in directory.rglob("*") if p.is_file()}
 
 
 def test_readers_of_the_old_generation_are_unaffected(tmp_path: Path, two_reports) -> None:
@@ -241,11 +302,21 @@ def test_missing_index_says_how_to_fix_it(tmp_path: Path) -> None:
 def test_index_of_another_format_is_detected_and_rebuilt(tmp_path: Path, two_reports) -> None:
     index.index_reports(two_reports(), tmp_path)
     meta = publish.current(tmp_path) / "meta.json"
-    meta.write_text(meta.read_text().replace('"format": 1', '"format": 0'))
+    meta.write_text(meta.read_text().replace(f'"format": {writing.FORMAT}', '"format": 0'))
     with pytest.raises(index.IndexIncompatible, match="run `searchapp reindex`"):
         index.open_index(tmp_path)
     assert index.index_reports(two_reports(), tmp_path).full
     assert _keys(tmp_path, Term("doc", "qy")) == ["qy#1", "qy#2"]
+
+
+@pytest.mark.parametrize("damage", ["store/parts.json", "store/live.npy", "_MAIN_0.toc"])
+def test_a_generation_missing_a_file_is_rebuilt_in_full(tmp_path: Path, two_reports,
+                                                        damage: str) -> None:
+    index.index_reports(two_reports(), tmp_path)
+    (publish.current(tmp_path) / damage).unlink()
+    summary = index.index_reports(two_reports(), tmp_path)
+    assert (summary.full, summary.added) == (True, 2)
+    assert _store_keys(tmp_path) == ["mz#1", "mz#2", "qy#1", "qy#2"]
 
 
 def test_open_index_picks_up_a_newer_generation(tmp_path: Path, two_reports) -> None:
@@ -275,16 +346,29 @@ def test_seeds_round_trip_through_the_index(seeds_index: Path) -> None:
         assert index.load_report(seeds_index, report.id) == report
 
 
-def _phrase(text: str) -> Phrase:
-    folded = normalize(text)
-    return Phrase("body_ngram", [folded[i:i + 2] for i in range(len(folded) - 1)])
+def _containing(index_dir: Path, phrase: str) -> list[str]:
+    """Keys of the live paragraphs holding `phrase`: candidates from the store's bigram
+    postings, confirmed on its normalised bodies."""
+    folded = normalize(phrase)
+    st = store.open_store(publish.current(index_dir))
+    candidates = set(range(st.size))
+    for i in range(len(folded) - 1):
+        candidates &= set(st.postings(folded[i:i + 2]).tolist())
+    keys = dict(zip(range(st.size), _store_keys_by_docnum(st), strict=True))
+    return sorted(keys[d] for d in candidates if st.live[d] and folded in st.body(d))
+
+
+def _store_keys_by_docnum(st: store.Store) -> list[str]:
+    reports = [part.values["reports"][i] for part in st.parts
+               for i in part.columns["report"].tolist()]
+    return [f"{r}#{n}" for r, n in zip(reports, st.column("n").tolist(), strict=True)]
 
 
 @pytest.mark.parametrize("phrase", ["万人助万企", "营商环境", "乡村振兴", "改革开放", "2023年"])
 def test_ngram_phrase_is_exact_substring_search_on_seeds(seeds_index: Path, phrase: str) -> None:
     expected = sorted(f"{r.id}#{p.n}" for r in read_corpus([SEEDS]) for p in r.paragraphs
                       if normalize(phrase) in normalize(p.text))
-    assert _keys(seeds_index, _phrase(phrase)) == expected
+    assert _containing(seeds_index, phrase) == expected
 
 
 def test_mined_synonyms_are_stored_with_the_index(make_index) -> None:
@@ -299,4 +383,4 @@ def test_ngram_phrase_is_exact_substring_search_on_national_reports(national_ind
     reports = [index.load_report(national_index, r.id) for r in index.list_reports(national_index)]
     expected = sorted(f"{r.id}#{p.n}" for r in reports for p in r.paragraphs
                       if normalize(phrase) in normalize(p.text))
-    assert expected and _keys(national_index, _phrase(phrase)) == expected
+    assert expected and _containing(national_index, phrase) == expected

@@ -11,8 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from searchapp import index, search
+from searchapp import index, ranking, search
+from searchapp import querylang as ql
 from searchapp.analysis import normalize
+from searchapp.docstore import store_for
+from searchapp.matching import compile_leaf, evaluate
 from searchapp.model import FacetValue, Paragraph, Query, Report
 
 MENGZHOU = Report(
@@ -301,6 +304,25 @@ def test_word_pieces_never_outrank_the_word_and_stay_close(national_index, natio
     pieces_only = [national_texts[key] for key in hits[len(literal):]]
     near = re.compile("乡村.{0,6}振兴|振兴.{0,6}乡村")
     assert pieces_only and all(near.search(text) for text in pieces_only)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("q", ["经济 发展", "乡村振兴", "改革 开放 -经济", "就业 OR 创业"])
+def test_proximity_on_the_page_only_ranks_like_proximity_everywhere(national_index, q):
+    """The bonus is computed only where it can change the page; scoring every hit must
+    give the same page."""
+    store = store_for(national_index)
+    node = ql.parse(q).node
+    leaves = {id(p): compile_leaf(store, p) for p in ql.positives(node)}
+    matched = evaluate(store, node, leaves)
+    scored = search._base_scores(store, matched, list(leaves.values()))
+    for i, docnum in enumerate(matched.tolist()):
+        units = search._units(list(leaves.values()), tuple(int(b[i]) for b in scored.best))
+        scored.score[i] += ranking.proximity(store.body(docnum), units) if units else 0.0
+    best = sorted(range(len(matched)), key=lambda i: (
+        -scored.tier[i], -scored.score[i], store.columns.tie[matched[i]]))[:100]
+    expected = [(r.doc, r.n) for r in (store.record(matched[i]) for i in best)]
+    assert found(national_index, q) == expected
 
 
 def test_pairs_mined_from_the_corpus_expand_queries(make_index, make_report):

@@ -92,3 +92,46 @@ def test_secret_key_is_shared_by_apps_on_the_same_instance(tmp_path: Path) -> No
     assert len(first) == 32 and security.load_secret_key(tmp_path) == first
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+# --- issue 6: path-like parameters and cross-session forms ----------------------------------
+
+TRAVERSALS = ["/doc/..%2F..%2F..%2Fetc%2Fpasswd", "/api/doc/..%2F..%2Fetc%2Fpasswd",
+              "/doc/%2e%2e", "/doc/CURRENT", "/api/doc/gen-000001", "/doc/reports",
+              "/static/..%2F..%2F..%2Fpyproject.toml", "/static/../../pyproject.toml",
+              "/static/%2e%2e/web/security.py", "/s/..%2F..%2Fsecret_key",
+              "/saved/..%2Fsecret_key/delete", "/doc/" + "a" * 5000]
+
+
+@pytest.mark.parametrize("url", TRAVERSALS)
+def test_path_like_parameters_never_reach_the_file_system(client: FlaskClient, url: str,
+                                                          web_settings: Settings) -> None:
+    response = client.get(url)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert {name: response.headers.get(name) for name in security.HEADERS} == security.HEADERS
+    index_path = str(web_settings.index_dir)
+    for leak in ("root:x:0:0", "[build-system]", "def load_secret_key", index_path):
+        assert leak not in body
+
+
+def test_a_csrf_token_from_another_session_is_refused(app: Flask) -> None:
+    from searchapp import saved
+
+    mine, theirs = app.test_client(), app.test_client()
+    html = theirs.get("/search?q=营商环境").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    mine.get("/search?q=营商环境")  # a session of my own, with a different token
+    response = mine.post("/saved", data={"csrf_token": token, "name": "x", "q": "营商环境"})
+    assert response.status_code == 400
+    assert "表单已过期或来源无效" in response.get_data(as_text=True)
+    assert saved.list_all(app.extensions["searchapp"].instance_dir) == []
+
+
+@pytest.mark.parametrize(("base_url", "secure"), [("https://search.example.org", True),
+                                                  ("http://127.0.0.1:5000", False)],
+                         ids=["https", "http"])
+def test_session_cookie_is_secure_exactly_when_the_request_is_https(
+        client: FlaskClient, base_url: str, secure: bool) -> None:
+    cookie = client.get("/search?q=营商环境", base_url=base_url).headers["Set-Cookie"]
+    assert ("; Secure" in cookie) is secure

@@ -16,6 +16,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, abort, request, session
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
 CSP = "; ".join([
@@ -75,10 +76,13 @@ def check_csrf() -> None:
         abort(400, description="表单已过期或来源无效，请刷新页面后重试。")
 
 
+TOO_LONG = f"检索请求过长（上限 {MAX_QUERY_BYTES} 字节），请缩短检索词。"
+
+
 def limit_query_string() -> None:
     """Refuse absurd URLs with a clear message before any parsing or searching happens."""
     if len(request.query_string) > MAX_QUERY_BYTES:
-        abort(413, description=f"检索请求过长（上限 {MAX_QUERY_BYTES} 字节），请缩短检索词。")
+        abort(413, description=TOO_LONG)
 
 
 def add_headers(response: Response) -> Response:
@@ -87,8 +91,17 @@ def add_headers(response: Response) -> Response:
     return response
 
 
+class _Sessions(SecureCookieSessionInterface):
+    """The session cookie is marked Secure whenever the request came over HTTPS, directly or
+    through a proxy gunicorn trusts (X-Forwarded-Proto), so one setup serves both."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure
+
+
 def init_app(app: Flask, instance_dir: Path) -> None:
     app.secret_key = load_secret_key(instance_dir)
+    app.session_interface = _Sessions()
     app.config.update(SESSION_COOKIE_NAME="searchapp_session", SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", MAX_CONTENT_LENGTH=64 * 1024)
     app.before_request(limit_query_string)

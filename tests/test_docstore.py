@@ -1,0 +1,172 @@
+"""docstore as a specification: literal lookup is exact substring search, filters and facets
+count the live paragraphs of the published generation, nothing more."""
+
+import gc
+import random
+import weakref
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searchapp import index
+from searchapp.analysis import normalize
+from searchapp.docstore import DocStore, store_for
+from searchapp.matching import filter_set
+from searchapp.model import Paragraph, Report
+from searchapp.querylang import Filter
+
+ALPHABET = "乡村振兴发展经济營商環境ＡＩai 1９"
+
+
+def random_reports(seed: int = 5) -> list[Report]:
+    """Paragraphs over a tiny alphabet, so every gram and needle occurs often."""
+    rng = random.Random(seed)
+    reports = []
+    for r in range(6):
+        paragraphs = [Paragraph(n, "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40))))
+                      for n in range(1, 31)]
+        reports.append(Report(id=f"r{r}", source_path=f"r{r}.txt", paragraphs=paragraphs,
+                              region=("孟州市", "沁阳市", "全国")[r % 3], year=2020 + r % 4,
+                              level="national" if r % 3 == 2 else "county",
+                              parents=("河南省", "焦作市") if r % 3 < 2 else ()))
+    return reports
+
+
+@pytest.fixture(scope="module")
+def random_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[DocStore, dict]:
+    directory = tmp_path_factory.mktemp("random") / "index"
+    reports = random_reports()
+    index.index_reports(reports, directory)
+    texts = {(r.id, p.n): normalize(p.text) for r in reports for p in r.paragraphs}
+    return store_for(directory), texts
+
+
+def keys(store: DocStore, docs: np.ndarray) -> set[tuple[str, int]]:
+    return {(record.doc, record.n) for record in map(store.record, docs)}
+
+
+def brute_force(texts: dict, needle: str) -> set[tuple[str, int]]:
+    return {key for key, text in texts.items() if needle in text}
+
+
+@pytest.mark.parametrize("needle", ["乡", "发展", "乡村振兴", "营商环境", "ai", "a", "19", "展经济",
+                                    "振兴乡村振兴", "i 1"],
+                         ids=["1 char", "2 chars", "4 chars", "folded", "latin", "1 latin",
+                              "folded digits", "3 chars", "6 chars", "with space"])
+def test_literal_is_exactly_substring_search(random_index, needle):
+    store, texts = random_index
+    found = store.literal(needle)
+    assert list(found) == sorted(set(found.tolist()))  # sorted docnums, no repeats
+    assert keys(store, found) == brute_force(texts, needle)
+
+
+@settings(max_examples=200, deadline=None)
+@given(needle=st.text(ALPHABET, min_size=1, max_size=6).map(normalize))
+def test_literal_matches_brute_force_for_any_needle(random_index, needle):
+    store, texts = random_index
+    if needle.isspace():  # nobody searches for a lone space: the store does not index it
+        return
+    assert keys(store, store.literal(needle)) == brute_force(texts, needle)
+
+
+def test_a_needle_never_spans_two_paragraphs(make_index, make_report):
+    store = store_for(make_index([make_report("r", "推进乡村", "振兴产业")]))
+    assert (len(store.literal("乡村振兴")), len(store.literal("村振"))) == (0, 0)
+    assert keys(store, store.literal("振兴")) == {("r", 2)}
+
+
+def test_replaced_paragraphs_are_not_found(make_index, make_report, tmp_path):
+    directory = tmp_path / "index"
+    make_index([make_report("a", "旧的氢能规划。"), make_report("b", "储能电站。")], directory)
+    make_index([make_report("a", "新的氢能规划。"), make_report("b", "储能电站。")], directory)
+    store = store_for(directory)
+    assert (keys(store, store.literal("旧的")), keys(store, store.literal("氢能"))) == (
+        set(), {("a", 1)})
+    assert store.size == 2
+
+
+def test_a_new_generation_replaces_the_old_store(make_index, make_report, tmp_path):
+    directory = tmp_path / "index"
+    make_index([make_report("a", "旧的氢能规划。")], directory)
+    old = weakref.ref(store_for(directory))
+    make_index([make_report("a", "新的氢能规划。")], directory)
+    assert keys(store_for(directory), store_for(directory).literal("新的")) == {("a", 1)}
+    gc.collect()
+    assert old() is None  # a long-running server does not keep every generation
+
+
+@pytest.mark.parametrize("needle", ["乡", "发展", "乡村振兴", "ai"])
+def test_body_counts_are_occurrences_in_each_paragraph(random_index, needle):
+    store, texts = random_index
+    holding = store.literal(needle)
+    expected = [texts[key].count(needle) for key in
+                ((r.doc, r.n) for r in map(store.record, holding))]
+    assert store.body_counts(needle, holding[::5]).tolist() == expected[::5]  # counted
+    assert store.body_counts(needle, holding, holding).tolist() == expected  # all, kept
+    assert store.body_counts(needle, holding[1::2], holding).tolist() == expected[1::2]
+
+
+def test_paragraphs_of_several_parts_read_like_one(make_index, make_report, tmp_path):
+    """An incremental reindex adds a store part; docnums run on across parts."""
+    directory = tmp_path / "index"
+    others = [make_report(f"c{i}", "其他段落。") for i in range(10)]  # few dead: no full rebuild
+    make_index([make_report("a", "氢能一。", "氢能氢能二。"), make_report("b", "储能。"), *others],
+               directory)
+    make_index([make_report("a", "氢能一。", "氢能氢能二。"), make_report("b", "储能和氢能。"),
+                *others], directory)
+    store = store_for(directory)
+    holding = store.literal("氢能")
+    assert (len(store.columns.parts), store.size) == (2, 13)
+    assert [(r.doc, r.n) for r in map(store.record, holding)] == [
+        ("a", 1), ("a", 2), ("b", 1)]
+    assert store.body_counts("氢能", holding).tolist() == [1, 2, 1]
+    assert [store.body(d) for d in holding] == ["氢能一。", "氢能氢能二。", "储能和氢能。"]
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("region", "孟州", {"r0", "r3"}),
+    ("region", "焦作", {"r0", "r1", "r3", "r4"}),
+    ("year", "2021..2022", {"r1", "r2", "r5"}),
+    ("year", "..2020", {"r0", "r4"}),
+    ("level", "national", {"r2", "r5"}),
+], ids=["region", "parent region", "year range", "open year range", "level"])
+def test_filters_select_whole_reports(random_index, field, value, expected):
+    store, _ = random_index
+    assert {doc for doc, _ in keys(store, filter_set(store, Filter(field, value)))} == expected
+
+
+def test_section_filter_matches_the_path_or_the_heading_itself(make_index):
+    report = Report(id="r", source_path="r.txt", paragraphs=[
+        Paragraph(1, "一、工作回顾", heading_level=1),
+        Paragraph(2, "道路建设。", ("一、工作回顾",)),
+        Paragraph(3, "二、工作安排", heading_level=1),
+        Paragraph(4, "工作回顾表明……", ("二、工作安排",))])
+    store = store_for(make_index([report]))
+    assert keys(store, filter_set(store, Filter("section", "工作回顾"))) == {("r", 1), ("r", 2)}
+
+
+def test_facet_counts_count_each_value_over_the_given_paragraphs(random_index):
+    store, _ = random_index
+    docs = filter_set(store, Filter("region", "焦作"))  # r0, r1, r3, r4: 30 paragraphs each
+    assert store.facet_counts(docs) == {
+        "region": {"孟州市": 60, "沁阳市": 60}, "year": {"2020": 60, "2021": 30, "2023": 30},
+        "level": {"county": 120}, "section": {}}
+
+
+def test_record_holds_the_stored_text_not_the_normalised_one(make_index, make_report):
+    store = store_for(make_index([make_report("r", "持續優化營商環境。", region="沁阳市")]))
+    [docnum] = store.literal("营商环境")
+    record = store.record(docnum)
+    assert (record.doc, record.n, record.text, record.region) == (
+        "r", 1, "持續優化營商環境。", "沁阳市")
+
+
+def test_index_without_columns_asks_for_a_full_rebuild(make_index, make_report):
+    directory = make_index([make_report("r", "氢能。")])
+    generation = Path(index.open_index(directory).storage.folder)
+    (generation / "store" / "parts.json").unlink()
+    with pytest.raises(index.IndexIncompatible, match="reindex --full"):
+        store_for(directory)

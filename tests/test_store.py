@@ -1,0 +1,109 @@
+"""store: n-gram postings equal a brute-force scan; parts save, open and stack up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searchapp import store
+from searchapp.analysis import normalize
+from searchapp.model import Report
+from tests.conftest import build_report
+
+_ALPHABET = st.sampled_from("改革开放发展乡村振兴ab 1，。ＧＤＰ國")
+
+
+def _grams(bodies: list[str]) -> set[str]:
+    found = {c for b in bodies for c in b if c != " "}
+    return found | {b[i:i + 2] for b in bodies for i in range(len(b) - 1)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(_ALPHABET, max_size=12), min_size=1, max_size=8))
+def test_postings_are_exactly_the_bodies_holding_the_gram(texts: list[str]) -> None:
+    part = store.build_part([build_report("r", *texts)])
+    bodies = [normalize(t) for t in texts]
+    for gram in _grams(bodies) | {" ", "  ", "革命"}:
+        grams = part.grams1 if len(gram) == 1 else part.grams2
+        expected = [d for d, body in enumerate(bodies) if gram in body and gram != " "]
+        assert grams.postings(gram).tolist() == expected, gram
+
+
+def _reports() -> tuple[list[Report], list[Report]]:
+    first = [build_report("mz", "一、过去一年工作回顾", "坚持“万人助万企”，優化營商環境。",
+                          title="孟州市政府工作报告", region="孟州市", level="county",
+                          year=2023, date="2023-01-05", parents=("河南省", "焦作市")),
+             build_report("qy", "推进乡村振兴。", title="沁陽市政府工作報告", region="沁阳市",
+                          level="county", year=2022)]
+    second = [build_report("aa", "营商环境持续优化。", "乡村振兴。", region="孟州市",
+                           parents=("河南省", "焦作市"))]
+    return first, second
+
+
+def _save(generation: Path, parts: list[store.Part], live: np.ndarray) -> store.Store:
+    names = [f"p{i}" for i in range(len(parts))]
+    for name, part in zip(names, parts, strict=True):
+        store.save_part(part, generation / store.STORE / name)
+    store.save_generation(generation, names, live, store.tie_ranks(parts))
+    return store.open_store(generation)
+
+
+def test_a_saved_part_opens_with_the_same_bodies_columns_and_values(tmp_path: Path) -> None:
+    first, _ = _reports()
+    part = store.build_part(first)
+    opened = _save(tmp_path, [part], np.ones(part.size, dtype=bool))
+    assert [opened.body(d) for d in range(opened.size)] == [
+        "一、过去一年工作回顾", "坚持“万人助万企”,优化营商环境。", "推进乡村振兴。"]
+    assert opened.column("year").tolist() == [2023, 2023, 2022]
+    assert opened.column("date").tolist() == [20230105, 20230105, 0]
+    assert opened.parts[0].values["places"] == [["孟州市", "河南省", "焦作市"], ["沁阳市"]]
+    assert opened.parts[0].values["titles"] == ["孟州市政府工作报告", "沁阳市政府工作报告"]
+    assert opened.postings("营商").tolist() == [1] and opened.doc_freq("振兴") == 1
+
+
+def test_parts_stack_docnums_and_merge_values(tmp_path: Path) -> None:
+    first, second = _reports()
+    parts = [store.build_part(first), store.build_part(second)]
+    live = np.array([True, True, False, True, True])  # qy#1 was replaced
+    opened = _save(tmp_path, parts, live)
+    assert opened.bases == (0, 3)
+    assert opened.postings("振兴").tolist() == [2, 4]
+    assert opened.doc_freq("振兴") == 2
+    assert opened.body(4) == "乡村振兴。"
+    assert opened.live.tolist() == live.tolist()
+    places, values = store.concat_values(opened, "place", "places")
+    assert [values[i] for i in places.tolist()] == [["孟州市", "河南省", "焦作市"]] * 2 + [
+        ["沁阳市"]] + [["孟州市", "河南省", "焦作市"]] * 2
+
+
+def test_tie_ranks_order_by_report_id_then_paragraph_across_parts() -> None:
+    first, second = _reports()
+    ranks = store.tie_ranks([store.build_part(first), store.build_part(second)])
+    # docnums: mz#1 mz#2 qy#1 | aa#1 aa#2 -> order aa#1 aa#2 mz#1 mz#2 qy#1
+    assert ranks.tolist() == [2, 3, 4, 0, 1]
+
+
+def test_layout_finds_the_paragraphs_of_reports_and_parts_can_be_shared(tmp_path: Path) -> None:
+    first, second = _reports()
+    _save(tmp_path / "old", [store.build_part(first), store.build_part(second)],
+          np.ones(5, dtype=bool))
+    layout = store.read_layout(tmp_path / "old")
+    assert (layout.names, layout.sizes) == (["p0", "p1"], [3, 2])
+    assert layout.docnums_of(["qy", "aa", "unknown"]).tolist() == [2, 3, 4]
+    store.link_parts(tmp_path / "old", tmp_path / "new", layout.names)
+    store.save_generation(tmp_path / "new", layout.names, layout.live,
+                          store.tie_ranks(layout.parts))
+    assert store.open_store(tmp_path / "new").body(3) == "营商环境持续优化。"
+
+
+def test_more_distinct_characters_than_a_packed_bigram_holds() -> None:
+    many = "".join(chr(c) for c in range(0x20000, 0x20000 + 70_000))  # > 65,535 distinct
+    part = store.build_part([build_report("r", many, many[:3] + "改革", "改革")])
+    bodies = [normalize(many), normalize(many[:3]) + "改革", "改革"]
+    for gram in [many[0:2], many[69_998:70_000], many[2] + "改", "改革", many[5], "改"]:
+        grams = part.grams1 if len(gram) == 1 else part.grams2
+        assert grams.postings(gram).tolist() == [d for d, b in enumerate(bodies) if gram in b]
+    assert len(part.grams2.keys) == len({b[i:i + 2] for b in bodies for i in range(len(b) - 1)})
