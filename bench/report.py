@@ -53,6 +53,12 @@ ROWS: list[Row] = [
     ("HTTP 16 clients: p99 ms", _get("http", "16", "latency", "p99"), None),
     ("HTTP 16 clients: req/s", _get("http", "16", "throughput"), None),
     ("HTTP: slowest ms (all clients)", _get("http_max_ms"), None),
+    ("sustained load, 20 clients (HTML+JSON+feed): requests", _get("load", "requests"), None),
+    ("sustained load: req/s", _get("load", "throughput"), None),
+    ("sustained load: p50 ms", _get("load", "latency_ms", "p50"), None),
+    ("sustained load: p95 ms", _get("load", "latency_ms", "p95"), None),
+    ("sustained load: p99 ms", _get("load", "latency_ms", "p99"), None),
+    ("sustained load: errors", _get("load", "errors"), None),
     ("`serve` cold start to first answer s", _get("cold_start_s"), None),
     ("serving worker peak RSS MB (largest)", _get("worker_peak_rss_mb"), None),
 ]
