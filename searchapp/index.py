@@ -11,14 +11,14 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from searchapp import filecache, publish, writing
+from searchapp import cleaning, filecache, publish, writing
 from searchapp.model import Paragraph, Report
 from searchapp.publish import IndexBusy
 from searchapp.schema import documents, make_schema
@@ -100,9 +100,27 @@ def index_reports(reports: Iterable[Report], index_dir: Path, *, full: bool = Fa
     the published index is of another format. Raises publish.IndexBusy if
     another reindex holds the lock for longer than a few seconds.
     """
-    reports = list(reports)
+    reports = [_readable(r) for r in reports]
     return _reindex(lambda note, reader: iter(reports), index_dir, full, progress, warn,
                     empty="no reports to index")
+
+
+def _readable(report: Report) -> Report:
+    """Reports built in code skip the file reader's cleaning, so the characters nothing
+    downstream can encode (lone surrogates) or show (controls) are replaced here too."""
+    text = cleaning.readable
+
+    def optional(value: str | None) -> str | None:
+        return None if value is None else text(value)
+
+    return replace(
+        report, id=text(report.id), source_path=text(report.source_path),
+        title=text(report.title), region=text(report.region), level=text(report.level),
+        date=optional(report.date), source=optional(report.source), url=optional(report.url),
+        parents=tuple(map(text, report.parents)),
+        glossary={text(k): text(v) for k, v in report.glossary.items()},
+        paragraphs=[replace(p, text=text(p.text), section=tuple(map(text, p.section)))
+                    for p in report.paragraphs])
 
 
 Source = Callable[[Warn, "filecache.Reader"], Iterator[Report]]

@@ -341,6 +341,20 @@ def test_load_report_returns_metadata_paragraphs_and_glossary(make_index) -> Non
         [("r", "某县政府工作报告", ("某省",), [])]
 
 
+def test_reports_built_in_code_with_unencodable_text_are_indexed_readably(make_index) -> None:
+    report = Report(id="r", source_path="r.txt", title="坏\ud800标题", region="孟州\udc00市",
+                    year=2023, parents=("河南\x00省",), glossary={"甲\udfff": "乙"},
+                    paragraphs=[Paragraph(1, "一、回\ud800顾", (), 1),
+                                Paragraph(2, "优化营商环境\ud800。", ("一、回\ud800顾",))])
+    directory = make_index([report])
+    stored = index.load_report(directory, "r")
+    assert (stored.title, stored.region, stored.parents, stored.glossary) == \
+        ("坏\ufffd标题", "孟州\ufffd市", ("河南省",), {"甲\ufffd": "乙"})
+    assert [(p.text, p.section) for p in stored.paragraphs] == \
+        [("一、回\ufffd顾", ()), ("优化营商环境\ufffd。", ("一、回\ufffd顾",))]
+    assert _keys(directory, Term("body", "营商环境")) == ["r#2"]
+
+
 def test_seeds_round_trip_through_the_index(seeds_index: Path) -> None:
     for report in read_corpus([SEEDS]):
         assert index.load_report(seeds_index, report.id) == report
