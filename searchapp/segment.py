@@ -34,6 +34,7 @@ from whoosh.util.numeric import _length_byte_cache
 INDEX_NAME = _DEF_INDEX_NAME
 CODEC = W3Codec(compression=0)
 BLOCK = 128  # postings per block, as W3Codec's default
+CHUNK = 8192  # blocks pickled per write: bounds the writer's lists and buffer
 _TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo's layout, written for a whole field at once
 _EXTENT = struct.Struct("!qi")  # offset (long) and length (int) of a posting list
 _BLOCK_LENGTH = struct.Struct("!i")
@@ -147,47 +148,59 @@ class _TermIndex(OrderedHashWriter):
 def _write_posting_lists(postfile, postings: Postings,  # noqa: ANN001 - a whoosh StructFile
                          field_lengths: np.ndarray | None) -> list[bytes]:
     """Every posting list of a field, in W3LeafMatcher's block format; returns the
-    W3TermInfo bytes of each term. Block statistics are computed for all blocks at
-    once; the Python loop only pickles and writes."""
+    W3TermInfo bytes of each term. Block statistics are computed with numpy; the Python
+    loop only pickles and writes, CHUNK blocks at a time, so its lists and buffer stay
+    small however large the segment (a whole-field buffer cost 5× the postings' size)."""
     if not postings.terms:
         return []
     docs, starts = postings.docs, postings.starts
     n = len(docs)
     term_of = np.repeat(np.arange(len(postings.terms)), np.diff(starts))
     within = np.arange(n) - starts[term_of]
-    block_starts = np.flatnonzero(within % BLOCK == 0)
+    del term_of
+    first_in_block = within % BLOCK == 0
+    del within
+    block_starts = np.flatnonzero(first_in_block)
     block_ends = np.append(block_starts[1:], n)
     weights = (postings.freqs if postings.freqs is not None else np.ones(n)).astype(np.float32)
     lengths = field_lengths[docs] if field_lengths is not None else np.zeros(n, np.int64)
-    length_bytes = _length_byte(lengths)
-    deltas = docs - np.where(within % BLOCK == 0, 0, np.roll(docs, 1))
-    stats = _block_stats(block_starts, weights, length_bytes)
-    delta_list, weight_list = deltas.tolist(), weights.tolist()
-    values = postings.freqs.astype(">u4").tobytes() if postings.freqs is not None else None
+    length_bytes = _length_byte(lengths).astype(np.uint8)
+    deltas = docs - np.where(first_in_block, 0, np.roll(docs, 1))
+    del first_in_block
     last_of_term = np.zeros(len(block_starts), dtype=bool)
     last_of_term[np.searchsorted(block_starts, starts[1:] - 1, side="right") - 1] = True
     extents: list[tuple[int, int]] = []
-    out = bytearray()
-    base = postfile.tell()
-    term_start = 0
-    for b, (start, end) in enumerate(zip(block_starts.tolist(), block_ends.tolist(),
-                                         strict=True)):
-        if b == 0 or last_of_term[b - 1]:  # a term's first block: its header first
-            term_start = len(out)
-            out += WHOOSH3_HEADER_MAGIC
-        count, maxweight, minlen, maxlen, same, all_one = stats[b]
-        block_weights = None if all_one else (weight_list[start] if same
-                                              else tuple(weight_list[start:end]))
-        data = pickle.dumps((tuple(delta_list[start:end]), block_weights,
-                             values[4 * start:4 * end] if values is not None else None), 2)
-        info = pickle.dumps((count, int(docs[end - 1]), maxweight, 0, minlen, maxlen), 2)
-        size = len(info) + len(data)
-        out += _BLOCK_LENGTH.pack(-size if last_of_term[b] else size)
-        out += info
-        out += data
-        if last_of_term[b]:
-            extents.append((base + term_start, len(out) - term_start))
-    postfile.write(bytes(out))
+    position = postfile.tell()
+    term_start = position
+    for c in range(0, len(block_starts), CHUNK):
+        chunk = slice(c, c + CHUNK)
+        lo, hi = int(block_starts[c]), int(block_ends[chunk][-1])
+        stats = _block_stats(block_starts[chunk] - lo, weights[lo:hi], length_bytes[lo:hi])
+        delta_list, weight_list = deltas[lo:hi].tolist(), weights[lo:hi].tolist()
+        values = postings.freqs[lo:hi].astype(">u4").tobytes() \
+            if postings.freqs is not None else None
+        out = bytearray()
+        for b, start, end, last, last_doc, block in zip(
+                range(c, c + len(stats)), (block_starts[chunk] - lo).tolist(),
+                (block_ends[chunk] - lo).tolist(), last_of_term[chunk].tolist(),
+                docs[block_ends[chunk] - 1].tolist(), stats, strict=True):
+            if b == 0 or last_of_term[b - 1]:  # a term's first block: its header first
+                term_start = position + len(out)
+                out += WHOOSH3_HEADER_MAGIC
+            count, maxweight, minlen, maxlen, same, all_one = block
+            block_weights = None if all_one else (weight_list[start] if same
+                                                  else tuple(weight_list[start:end]))
+            data = pickle.dumps((tuple(delta_list[start:end]), block_weights,
+                                 values[4 * start:4 * end] if values is not None else None), 2)
+            info = pickle.dumps((count, last_doc, maxweight, 0, minlen, maxlen), 2)
+            size = len(info) + len(data)
+            out += _BLOCK_LENGTH.pack(-size if last else size)
+            out += info
+            out += data
+            if last:
+                extents.append((term_start, position + len(out) - term_start))
+        postfile.write(bytes(out))
+        position += len(out)
     return _term_infos(postings, weights, lengths, extents)
 
 

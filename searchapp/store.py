@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,7 @@ class Part:
     grams2: Grams
 
 
+GRAM_SPAN = 1 << 21  # characters of bodies turned into n-gram pairs at a time
 _MAX_PACKED = 1 << 32  # gram ids must fit in the high half of a uint64 beside the docnum
 _NO_GRAMS = Grams(np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32))
 
@@ -152,44 +154,65 @@ def _date_number(date: str | None) -> int:
 
 
 def _grams(text: str, lengths: np.ndarray) -> tuple[Grams, Grams]:
-    """Unigram and bigram postings of every body in one vectorised pass.
+    """Unigram and bigram postings of every body, vectorised a span of bodies at a time.
 
     Code points are first mapped to dense ids (in code point order, so key order
     is kept), which lets (gram, doc) pairs pack into one uint64 and be sorted
-    and de-duplicated as plain integers.
+    and de-duplicated as plain integers. Spans of about GRAM_SPAN characters keep
+    the per-character arrays (some 80 bytes a character) small at any corpus size.
     """
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    present = np.bincount(points, minlength=1) > 0
+    offsets = np.concatenate(([0], np.cumsum(lengths + 1)))
+    spans = _spans(offsets, GRAM_SPAN)
+
+    def points(lo: int, hi: int) -> np.ndarray:
+        return np.frombuffer(text[offsets[lo]:offsets[hi]].encode("utf-32-le"), dtype=np.uint32)
+
+    present = np.zeros(sys.maxunicode + 1, dtype=bool)
+    for lo, hi in spans:
+        present[points(lo, hi)] = True
     present[0] = False  # SEP
     chars = np.flatnonzero(present).astype(np.uint64)  # dense id i + 1 -> code point
     table = np.zeros(len(present), dtype=np.uint64)
     table[chars.astype(np.int64)] = np.arange(1, len(chars) + 1, dtype=np.uint64)
-    ids = table[points]
-    docs = np.repeat(np.arange(len(lengths), dtype=np.uint64), lengths + 1)
-    space = table[ord(" ")] if ord(" ") < len(table) else np.uint64(0)
-    single = (ids != 0) & (ids != space)  # nobody searches for a lone space
-    unigrams = _postings(ids[single], docs[single], lambda dense: chars[dense - 1])
-    first, second = ids[:-1], ids[1:]
-    both = (first != 0) & (second != 0)
+    space = table[ord(" ")]  # nobody searches for a lone space
     width = np.uint64(len(chars) + 1)
-    bigram_ids = first[both] * width + second[both]
-    if width * width < _MAX_PACKED:
-        distinct = None
-    else:  # over 65,535 distinct characters: renumber the bigrams so the pairs still pack
-        distinct, bigram_ids = np.unique(bigram_ids, return_inverse=True)
-        bigram_ids = bigram_ids.astype(np.uint64)
+    renumber = width * width >= _MAX_PACKED  # over 65,535 distinct characters
+    if renumber:  # bigram ids are renumbered so the pairs still pack: that needs them all
+        spans = [(0, len(lengths))]
+    distinct = None
+    unigram_pairs, bigram_pairs = [], []
+    for lo, hi in spans:
+        ids = table[points(lo, hi)]
+        docs = np.repeat(np.arange(lo, hi, dtype=np.uint64), lengths[lo:hi] + 1)
+        single = (ids != 0) & (ids != space)
+        unigram_pairs.append(_unique_pairs(ids[single], docs[single]))
+        del single
+        both = (ids[:-1] != 0) & (ids[1:] != 0)
+        bigram_ids = ids[:-1][both] * width + ids[1:][both]
+        del ids
+        if renumber:
+            distinct, bigram_ids = np.unique(bigram_ids, return_inverse=True)
+            bigram_ids = bigram_ids.astype(np.uint64)
+        bigram_pairs.append(_unique_pairs(bigram_ids, docs[:-1][both]))
 
     def bigram_keys(dense: np.ndarray) -> np.ndarray:
         dense = distinct[dense.astype(np.int64)] if distinct is not None else dense
         return (chars[dense // width - 1] << _SHIFT) | chars[dense % width - 1]
 
-    bigrams = _postings(bigram_ids, docs[:-1][both], bigram_keys)
-    return unigrams, bigrams
+    return (_postings(_merged(unigram_pairs), lambda dense: chars[dense - 1]),
+            _postings(_merged(bigram_pairs), bigram_keys))
 
 
-def _postings(gram_ids: np.ndarray, docs: np.ndarray,
-              keys_of: Callable[[np.ndarray], np.ndarray]) -> Grams:
-    """Sorted, de-duplicated (gram, doc) pairs; keys_of maps gram ids to gram keys."""
+def _spans(offsets: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """Consecutive runs of whole bodies [lo, hi) of about `size` characters each."""
+    cuts = np.searchsorted(offsets, np.arange(size, int(offsets[-1]), size), side="right")
+    bounds = np.unique(np.concatenate(([0], cuts, [len(offsets) - 1])))
+    return [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+            if hi > lo] or [(0, 0)]
+
+
+def _unique_pairs(gram_ids: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """(gram, doc) pairs packed in a uint64, sorted, each once."""
     packed = (gram_ids << _DOC_BITS) | docs
     packed.sort()
     if len(packed):
@@ -197,6 +220,21 @@ def _postings(gram_ids: np.ndarray, docs: np.ndarray,
         keep[0] = True
         np.not_equal(packed[1:], packed[:-1], out=keep[1:])
         packed = packed[keep]
+    return packed
+
+
+def _merged(pairs: list[np.ndarray]) -> np.ndarray:
+    """Spans hold different docs, so their pairs never repeat: concatenate and sort."""
+    if len(pairs) == 1:
+        return pairs[0]
+    merged = np.concatenate(pairs)
+    pairs.clear()
+    merged.sort()
+    return merged
+
+
+def _postings(packed: np.ndarray, keys_of: Callable[[np.ndarray], np.ndarray]) -> Grams:
+    """Postings from sorted, distinct packed pairs; keys_of maps gram ids to gram keys."""
     grams = packed >> _DOC_BITS
     bounds = np.flatnonzero(grams[1:] != grams[:-1]) + 1
     starts = np.concatenate(([0], bounds, [len(grams)])).astype(np.int64) if len(grams) \

@@ -355,6 +355,26 @@ def test_reports_built_in_code_with_unencodable_text_are_indexed_readably(make_i
     assert _keys(directory, Term("body", "营商环境")) == ["r#2"]
 
 
+def test_posting_lists_written_a_few_blocks_at_a_time_read_back_whole(tmp_path: Path,
+                                                                      make_report) -> None:
+    texts = [f"改革{'发展' * (i % 4)}第{i}段，乡村振兴。" if i % 3 else f"营商环境{i}"
+             for i in range(700)]  # 改革 holds 466 postings: four blocks of 128
+
+    def postings(chunk: int) -> dict[str, list[tuple[int, float]]]:
+        directory = tmp_path / f"chunk-{chunk}"
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(segment, "CHUNK", chunk)
+            index.index_reports([make_report("r", *texts)], directory)
+        with index.open_index(directory).searcher() as searcher:
+            return {word: list(searcher.postings("body", word).items_as("weight"))
+                    for word in ("改革", "发展", "乡村振兴", "营商环境", "第")}
+
+    whole = postings(segment.CHUNK)
+    assert [doc for doc, _ in whole["改革"]] == [i for i in range(700) if i % 3]
+    assert whole["发展"][:3] == [(1, 1.0), (2, 2.0), (5, 1.0)]
+    assert postings(1) == postings(3) == whole
+
+
 def test_seeds_round_trip_through_the_index(seeds_index: Path) -> None:
     for report in read_corpus([SEEDS]):
         assert index.load_report(seeds_index, report.id) == report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 from hypothesis import given, settings
@@ -21,10 +22,14 @@ def _grams(bodies: list[str]) -> set[str]:
     return found | {b[i:i + 2] for b in bodies for i in range(len(b) - 1)}
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(_ALPHABET, max_size=12), min_size=1, max_size=8))
-def test_postings_are_exactly_the_bodies_holding_the_gram(texts: list[str]) -> None:
-    part = store.build_part([build_report("r", *texts)])
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(_ALPHABET, max_size=12), min_size=1, max_size=8),
+       st.sampled_from([1, 7, store.GRAM_SPAN]))
+def test_postings_are_exactly_the_bodies_holding_the_gram(texts: list[str], span: int) -> None:
+    """Whatever the span of bodies turned into pairs at a time (a span of 1 character still
+    takes whole bodies)."""
+    with patch.object(store, "GRAM_SPAN", span):
+        part = store.build_part([build_report("r", *texts)])
     bodies = [normalize(t) for t in texts]
     for gram in _grams(bodies) | {" ", "  ", "革命"}:
         grams = part.grams1 if len(gram) == 1 else part.grams2
