@@ -1,5 +1,6 @@
 """`searchapp search`: the CLI face of search.run (click's CliRunner, real indexes)."""
 
+import dataclasses
 import json
 
 import click
@@ -42,7 +43,7 @@ def test_prints_breadcrumb_and_bracketed_marks_without_a_terminal(invoke, script
 def test_control_characters_never_reach_the_terminal(invoke, script_index):
     result = invoke("乡村振兴", "--index", str(script_index), "--region", "沁阳")
     assert "\x1b" not in result.output
-    assert result.output.splitlines()[-1] == "   \ufffd[31m红色\ufffd[0m[乡村振兴]"
+    assert result.output.splitlines()[-1] == "   [31m红色[0m[乡村振兴]"  # ESC dropped when indexed
 
 
 def test_region_year_and_limit_options(invoke, script_index):
@@ -91,3 +92,10 @@ def test_marks_are_coloured_on_a_terminal(script_index):
     [hit] = search.run(script_index, Query(q="长期护理保险")).hits
     assert terminal.marked_text(hit, color=True) == (
         "加快" + click.style("长期护理保险", fg="red", bold=True) + "试点。")
+
+
+def test_controls_in_a_hit_from_an_older_index_are_shown_as_replacement_marks(script_index):
+    """Indexing drops control characters; the terminal still never trusts stored text."""
+    [hit] = search.run(script_index, Query(q="长期护理保险")).hits
+    older = dataclasses.replace(hit, text="\x1b[31m" + hit.text, spans=((7, 13),))
+    assert terminal.marked_text(older, color=False) == "\ufffd[31m加快[长期护理保险]试点。"
