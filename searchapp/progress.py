@@ -24,6 +24,7 @@ class Reporter:
         self.bar: tqdm | None = None
         self.stage = ""
         self.logged = 0
+        self.last: tuple[int, int | None] | None = None  # (done, total) not logged yet
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage != self.stage:
@@ -38,9 +39,15 @@ class Reporter:
         if self.bar is not None:
             self.bar.update(done - self.bar.n)
         elif self._due(done, total):
-            self.logged += 1
-            of = f"/{total}" if total else ""
-            self._line(f"{stage}: {done}{of} {_UNITS.get(stage, 'items')}")
+            self._log(done, total)
+        else:
+            self.last = (done, total)
+
+    def _log(self, done: int, total: int | None) -> None:
+        self.logged += 1
+        self.last = None
+        of = f"/{total}" if total else ""
+        self._line(f"{self.stage}: {done}{of} {_UNITS.get(self.stage, 'items')}")
 
     def _due(self, done: int, total: int | None) -> bool:
         if total:
@@ -57,9 +64,12 @@ class Reporter:
             print(text, file=self.stream, flush=True)
 
     def _finish_stage(self) -> None:
+        """A stage of unknown length logs only now and then: its final count is logged here."""
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+        elif self.last is not None:
+            self._log(*self.last)
 
     def close(self) -> None:
         self._finish_stage()

@@ -139,3 +139,17 @@ def test_a_terminal_gets_a_progress_bar_and_readable_warnings() -> None:
     output = terminal.getvalue()
     assert "50/50" in output and "\r" in output
     assert "warning: a.txt: empty file; skipped\n" in output
+
+
+def test_a_log_ends_each_stage_of_unknown_length_with_its_final_count() -> None:
+    log = io.StringIO()
+    reporter = Reporter(log)
+    for done in range(1, 24):
+        reporter("read", done, None)
+    reporter("index", 0, 5)
+    reporter("index", 5, 5)
+    reporter("read", 2, None)
+    reporter.close()
+    assert log.getvalue().splitlines() == [
+        "read: 1 reports", "read: 10 reports", "read: 23 reports", "index: 5/5 paragraphs",
+        "read: 2 reports"]
