@@ -89,16 +89,18 @@ def measure_incremental(corpus: corpora.Corpus, index_dir: Path, work: Path,
     finally:
         undo()
     return {"startup_s": startup.seconds, "incremental": incremental, "noop": noop,
-            "incremental_profile": profile_incremental(corpus, index_dir, work, budget)}
+            "incremental_profile": reindex_back(corpus, index_dir, work, budget)}
 
 
-def profile_incremental(corpus: corpora.Corpus, index_dir: Path, work: Path,
-                        budget: Budget) -> str | None:
-    """cProfile of the reindex that takes the corpus back (1 report changed back, 1 removed):
-    where an incremental reindex spends its time at this scale. Printed if its target is
-    missed; the reindex is needed anyway, so the index matches the corpus again."""
+def reindex_back(corpus: corpora.Corpus, index_dir: Path, work: Path,
+                 budget: Budget) -> str | None:
+    """Bring the index back to the corpus every setup indexes (1 report changed back, 1
+    removed), so all are queried on the same paragraphs. The reindex is profiled when the
+    budget allows: where an incremental reindex spends its time at this scale (printed
+    if its target is missed); returns that profile's path."""
     target = work.parent / f"profile-incremental-{corpus.scale}x.txt"
     if not budget.allows(f"{corpus.scale}× incremental profile", 10):
+        reindex(corpus, index_dir, work, budget, f"{corpus.scale}x-back", False)
         return None
     procs.run([PYTHON, str(HERE / "profile_reindex.py"), str(corpus.root), str(index_dir),
                str(target), "--as-is", f"incremental at {corpus.scale}×, 1 changed + 1 removed"],
