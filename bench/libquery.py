@@ -20,7 +20,7 @@ from pathlib import Path
 
 from queries import MIX, percentiles, url_path
 
-from searchapp import search
+from searchapp.search import searching as search
 from searchapp.config import Settings
 from searchapp.model import Query
 from searchapp.web import create_app

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from corpora import change_one_and_add_one
 
-from searchapp import index
+from searchapp.index import build as index
 
 
 def profiled(sample: Path, index_dir: Path, full: bool, title: str) -> str:

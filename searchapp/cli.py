@@ -39,7 +39,8 @@ def parse(file: Path, as_json: bool) -> None:
 
     A collection (.jsonl/.csv) prints every report; with --json, a list of objects.
     """
-    from searchapp import corpus, outline  # loads jieba (via analysis): only when needed
+    from searchapp.ingest import corpus  # loads jieba (via analysis): only when needed
+    from searchapp.render import outline
 
     warnings: list[str] = []
     reports = corpus.read_file(file, warnings.append)
@@ -63,7 +64,7 @@ def parse(file: Path, as_json: bool) -> None:
 def reindex(settings: config.Settings, corpus: tuple[Path, ...], index_dir: Path | None,
             full: bool) -> None:
     """Build or update the search index from the corpus."""
-    from searchapp import index  # loads whoosh/jieba: only for the commands that need them
+    from searchapp.index import build as index  # loads whoosh/jieba: only for the commands that need them
     from searchapp.progress import Reporter
 
     settings = settings.with_overrides(corpus=corpus or None, index_dir=index_dir)
@@ -99,8 +100,9 @@ def search(settings: config.Settings, query: str, index_dir: Path | None, region
     import json
     import sys
 
-    from searchapp import index, terminal
-    from searchapp import search as searching
+    from searchapp.index import build as index
+    from searchapp.render import terminal
+    from searchapp.search import searching as searching
     from searchapp.model import Query
 
     settings = settings.with_overrides(index_dir=index_dir)
@@ -134,7 +136,9 @@ def _argv_text(value: str) -> str:
 def serve(settings: config.Settings, host: str | None, port: int | None, workers: int | None,
           index_dir: Path | None, corpus: tuple[Path, ...], dev: bool) -> None:
     """Serve the search UI, building the index first if it is missing."""
-    from searchapp import index, publish, serving  # web stack imported only for this command
+    from searchapp.index import build as index  # web stack imported only for this command
+    from searchapp.index import generations as publish
+    from searchapp.web import server as serving
 
     settings = settings.with_overrides(host=host, port=port, workers=workers,
                                        index_dir=index_dir, corpus=corpus or None)

@@ -33,7 +33,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from searchapp import index
+from searchapp.index import build as index
 from searchapp.config import Settings
 from searchapp.model import Paragraph, Report
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from searchapp import index
+from searchapp.index import build as index
 from searchapp.cli import main
 from searchapp.config import Settings
 from searchapp.web import create_app

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from searchapp import cleaning, corpus
+from searchapp.ingest import cleaning
+from searchapp.ingest import corpus
 
 RULES = cleaning.load_rules()
 BODY = "今年，全市生产总值增长7%，***同志带队调研。"

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searchapp import index, publish
+from searchapp.index import build as index
+from searchapp.index import generations as publish
 from searchapp.cli import main
 from searchapp.progress import Reporter
 

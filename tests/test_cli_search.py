@@ -7,7 +7,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from searchapp import search, terminal
+from searchapp.search import searching as search
+from searchapp.render import terminal
 from searchapp.cli import main
 from searchapp.model import Query
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from searchapp import corpus
+from searchapp.ingest import corpus
 from searchapp.model import UNKNOWN
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from searchapp import index, publish, search
+from searchapp.index import build as index
+from searchapp.index import generations as publish
+from searchapp.search import searching as search
 from searchapp.model import Query
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,7 +32,8 @@ NEW_REPORT = ("2024年修武县政府工作报告\n信息来源:修武县人民�
 CRASHER = '''
 import os, signal, sys, time
 from pathlib import Path
-from searchapp import index, publish
+from searchapp.index import build as index
+from searchapp.index import generations as publish
 
 stage, corpus, index_dir, full = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "full"
 die = lambda: os.kill(os.getpid(), signal.SIGKILL)

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchapp import index
-from searchapp.analysis import normalize
-from searchapp.docstore import DocStore, store_for
-from searchapp.matching import filter_set
+from searchapp.index import build as index
+from searchapp.text.normalize import normalize
+from searchapp.index.generation import DocStore, store_for
+from searchapp.search.matching import filter_set
 from searchapp.model import Paragraph, Report
-from searchapp.querylang import Filter
+from searchapp.search.querylang import Filter
 
 ALPHABET = "乡村振兴发展经济營商環境ＡＩai 1９"
 

@@ -6,7 +6,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from searchapp import feed
+from searchapp.render import feed
 from searchapp.model import Hit, Query, Results
 
 NS = {"a": feed.ATOM}

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from searchapp import corpus, index, publish
+from searchapp.ingest import corpus
+from searchapp.index import build as index
+from searchapp.index import generations as publish
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 SIDECARS = ("meta.json", "reports.json", "synonyms.json")

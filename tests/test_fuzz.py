@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from searchapp import search
+from searchapp.search import searching as search
 from searchapp.cli import main
 from searchapp.model import Query
 from searchapp.web import security

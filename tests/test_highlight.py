@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchapp.highlight import (
+from searchapp.search.highlight import (
     CONTEXT_CHARS,
     FRAGMENT_CHARS,
     find_spans,

@@ -12,9 +12,14 @@ from pathlib import Path
 import pytest
 from whoosh.query import Every, Term
 
-from searchapp import dictionary, index, publish, segment, store, writing
-from searchapp.analysis import normalize
-from searchapp.corpus import read_corpus
+from searchapp.text import dictionary
+from searchapp.index import build as index
+from searchapp.index import generations as publish
+from searchapp.index import segment
+from searchapp.index import columns as store
+from searchapp.index import writing
+from searchapp.text.normalize import normalize
+from searchapp.ingest.corpus import read_corpus
 from searchapp.model import Paragraph, Report
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -252,7 +257,7 @@ def test_a_generation_renamed_but_never_published_is_discarded(tmp_path: Path,
 _KILLED_RUN = """
 import os, signal, sys
 from pathlib import Path
-from searchapp import index
+from searchapp.index import build as index
 from searchapp.model import Paragraph, Report
 
 def die(stage, done, total):
@@ -285,7 +290,7 @@ def test_a_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
 def test_a_killed_writer_leaves_no_lock_behind(tmp_path: Path, two_reports) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from searchapp.publish import writer_lock\n"
+         "from searchapp.index.generations import writer_lock\n"
          "with writer_lock(Path(sys.argv[1])):\n print('locked', flush=True); time.sleep(60)",
          str(tmp_path)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"

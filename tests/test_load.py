@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-from searchapp import index
+from searchapp.index import build as index
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:

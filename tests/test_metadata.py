@@ -4,8 +4,10 @@ import json
 
 import pytest
 
-from searchapp import corpus, metadata, regions
-from searchapp.metadata import Meta
+from searchapp.ingest import corpus
+from searchapp.ingest import metadata
+from searchapp.text import regions
+from searchapp.ingest.metadata import Meta
 
 BODY = "我们坚持稳中求进工作总基调，经济运行保持平稳，各项事业取得新进展。"
 

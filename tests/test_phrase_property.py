@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from searchapp import index, search
-from searchapp.analysis import normalize
+from searchapp.index import build as index
+from searchapp.search import searching as search
+from searchapp.text.normalize import normalize
 from searchapp.model import Query
 
 SAMPLES = 600

@@ -2,7 +2,7 @@
 
 import pytest
 
-from searchapp.querylang import (
+from searchapp.search.querylang import (
     MAX_QUERY_CHARS,
     And,
     Filter,

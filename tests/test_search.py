@@ -11,11 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from searchapp import index, ranking, search
-from searchapp import querylang as ql
-from searchapp.analysis import normalize
-from searchapp.docstore import store_for
-from searchapp.matching import compile_leaf, evaluate
+from searchapp.index import build as index
+from searchapp.search import ranking
+from searchapp.search import searching as search
+from searchapp.search import querylang as ql
+from searchapp.text.normalize import normalize
+from searchapp.index.generation import store_for
+from searchapp.search.matching import compile_leaf, evaluate
 from searchapp.model import FacetValue, Paragraph, Query, Report
 
 MENGZHOU = Report(

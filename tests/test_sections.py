@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from searchapp import corpus, sections
+from searchapp.ingest import corpus
+from searchapp.ingest import sections
 from searchapp.model import Paragraph
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

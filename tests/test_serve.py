@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from searchapp.cli import main
 from searchapp.config import Settings
-from searchapp.serving import gunicorn_options
+from searchapp.web.server import gunicorn_options
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

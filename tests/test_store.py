@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchapp import store
-from searchapp.analysis import normalize
+from searchapp.index import columns as store
+from searchapp.text.normalize import normalize
 from searchapp.model import Report
 from tests.conftest import build_report
 

@@ -3,7 +3,7 @@
 import pytest
 
 from searchapp.model import Paragraph, Report
-from searchapp.synonyms import combine, curated, expand, load_curated, mine, short_forms
+from searchapp.text.synonyms import combine, curated, expand, load_curated, mine, short_forms
 
 
 def report(*texts: str, glossary: dict[str, str] | None = None) -> Report:

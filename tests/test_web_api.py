@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from flask.testing import FlaskClient
 
-from searchapp import search
+from searchapp.search import searching as search
 
 
 def validate(client: FlaskClient, body: Any, schema_name: str) -> None:

@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from flask.testing import FlaskClient
 
-from searchapp import index
+from searchapp.index import build as index
 from searchapp.config import Settings
 from searchapp.web import create_app
 

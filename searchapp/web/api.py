@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from searchapp import search
+from searchapp.search import searching as search
 from searchapp.model import Report
 from searchapp.web import settings
 from searchapp.web.errors import bad_params

@@ -11,7 +11,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.wrappers import Response
 
-from searchapp import index
+from searchapp.index import build as index
 
 TITLES = {
     400: "请求有误",

@@ -7,7 +7,9 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from searchapp import feed, index, search
+from searchapp.render import feed
+from searchapp.index import build as index
+from searchapp.search import searching as search
 from searchapp.model import Query, Report, Results
 from searchapp.web import docview, present, settings
 from searchapp.web.errors import bad_params

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from searchapp import search
+from searchapp.search import searching as search
 from searchapp.model import LEVELS, FacetValue, Query, Report, Results
 
 FILTERS = ("region", "year", "level", "section")

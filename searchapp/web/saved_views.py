@@ -8,7 +8,8 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from searchapp import saved, search
+from searchapp import saved
+from searchapp.search import searching as search
 from searchapp.web import present, settings
 from searchapp.web.errors import bad_params
 

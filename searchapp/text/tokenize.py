@@ -1,98 +1,24 @@
-"""Text analysis: normalisation and jieba word tokens (character n-grams: store.py).
+"""jieba word tokens: the word field `body` of the index and the words of a query.
 
-The guarantee everything else leans on: `normalize` folds each character on
-its own (NFKC, Traditional -> Simplified, case) and never changes the length
-of the text. Hence
-  * character offsets computed on normalised text are offsets into the
-    original (highlights land on the stored characters), and
-  * if s is a substring of t, normalize(s) is a substring of normalize(t), so
-    an exact-phrase query finds the paragraph its text was copied from.
-A character whose fold would be longer or shorter (NFKC of ㈠ is "(一)",
-casefold of ß is "ss", a t2s rule that maps one character to two) keeps its
-shorter fold or stays as it is. OpenCC's phrase-level rules are deliberately
-not used: they depend on the neighbouring characters, which breaks the
-substring property above.
-
-Positions are token ordinals (what phrase queries compare), startchar/endchar
-are offsets into the original text; jieba's bundled analyzer confuses the two.
+Words are segmented on normalised text (normalize.py) with the dictionary the
+index was built with (dictionary.py), so a query is cut exactly as the
+paragraphs were. Offsets are into the original text (normalisation keeps the
+length); positions are token ordinals.
 """
 
 from __future__ import annotations
 
-import threading
-import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from opencc import OpenCC
-from whoosh.analysis import Token, Tokenizer
+from whoosh.analysis import Tokenizer
 
-from searchapp.dictionary import Dictionary, jieba_for, project_dictionary
+from searchapp.text.dictionary import Dictionary, jieba_for, project_dictionary
+from searchapp.text.normalize import normalize
 
 _MAX_SUBWORD = 6  # longest dictionary word emitted inside a longer token (index mode)
-
-
-class _FoldTable(dict):
-    """str.translate table filled lazily, one code point at a time."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._t2s: OpenCC | None = None
-        self._lock = threading.Lock()
-
-    def __missing__(self, code: int) -> str:
-        folded = self._fold(chr(code))
-        self[code] = folded
-        return folded
-
-    def _fold(self, char: str) -> str:
-        nfkc = unicodedata.normalize("NFKC", char)
-        char = nfkc if len(nfkc) == 1 else char
-        simplified = self._simplify(char)
-        char = simplified if len(simplified) == 1 else char
-        for fold in (char.casefold(), char.lower()):
-            if len(fold) == 1:
-                char = fold
-                break
-        return " " if char.isspace() else char
-
-    def _simplify(self, char: str) -> str:
-        if char.isascii():
-            return char
-        with self._lock:  # one OpenCC converter per process, created on first use
-            if self._t2s is None:
-                self._t2s = OpenCC("t2s")
-            try:
-                return self._t2s.convert(char)
-            except (UnicodeError, RuntimeError):  # lone surrogates and the like
-                return char
-
-
-_FOLD = _FoldTable()
-
-
-def normalize(text: str) -> str:
-    """Fold width, script and case per character; len(result) == len(text), always."""
-    return text.translate(_FOLD)
-
-
-def normalize_all(texts: Sequence[str]) -> list[str]:
-    """normalize() of each text, in one vectorised pass over their code points (a
-    reindex folds millions of characters; str.translate costs ~0.5 µs per character)."""
-    joined = "\x00".join(texts)
-    if joined.count("\x00") != max(len(texts) - 1, 0):  # a text holding NUL itself
-        return [normalize(text) for text in texts]
-    try:
-        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    except UnicodeEncodeError:  # lone surrogates: fold text by text
-        return [normalize(text) for text in texts]
-    present = np.flatnonzero(np.bincount(points))
-    table = np.zeros(int(present[-1]) + 1 if len(present) else 1, dtype=np.uint32)
-    table[present] = [ord(_FOLD[int(c)]) for c in present.tolist()]
-    folded = table[points].tobytes().decode("utf-32-le")
-    return folded.split("\x00") if texts else []
 
 
 def _keep(word: str) -> bool:
@@ -120,25 +46,6 @@ class JiebaTokenizer(Tokenizer):
 
     def __repr__(self) -> str:
         return f"JiebaTokenizer(digest={self.dictionary.digest!r})"
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs: object) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        spans = self.spans(value, index=mode == "index") if tokenize else _whole(value)
-        for text, pos, start, end in spans:
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:end]
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
 
     def spans(self, value: str, index: bool) -> Iterator[tuple[str, int, int, int]]:
         """(normalised word, ordinal, start, end) for each word of `value`."""
@@ -204,10 +111,6 @@ def _index_words(word: str, has_word: Callable[[str], bool]) -> list[str]:
         return []
     return [word, *(sub for sub, _, _, _ in _subwords(word, 0, 0, has_word))] \
         if len(word) > 2 else [word]
-
-
-def _whole(value: str) -> Iterator[tuple[str, int, int, int]]:
-    yield normalize(value), 0, 0, len(value)
 
 
 def _subwords(word: str, pos: int, start: int,

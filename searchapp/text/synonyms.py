@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 
-from searchapp.analysis import normalize
+from searchapp.text.normalize import normalize
 from searchapp.model import Report
 
 Table = dict[str, list[str]]

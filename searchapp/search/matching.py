@@ -17,10 +17,10 @@ from itertools import permutations
 
 import numpy as np
 
-from searchapp import querylang as ql
-from searchapp.analysis import normalize
-from searchapp.docstore import DocStore, Facet, mask
-from searchapp.synonyms import expand
+from searchapp.search import querylang as ql
+from searchapp.text.normalize import normalize
+from searchapp.index.generation import DocStore, Facet, mask
+from searchapp.text.synonyms import expand
 
 OWN, EXPANSION, PIECES = 2, 1, 0
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")

@@ -28,12 +28,17 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
-from searchapp import filecache, fork, publish, segment, store
-from searchapp.analysis import WordCounts, normalize_all
-from searchapp.dictionary import Dictionary, jieba_for, project_dictionary
-from searchapp.filecache import Kept
+from searchapp.index import filecache
+from searchapp.index import fork
+from searchapp.index import generations as publish
+from searchapp.index import segment
+from searchapp.index import columns as store
+from searchapp.text.normalize import normalize_all
+from searchapp.text.tokenize import WordCounts
+from searchapp.text.dictionary import Dictionary, jieba_for, project_dictionary
+from searchapp.index.filecache import Kept
 from searchapp.model import Report
-from searchapp.schema import documents, make_schema
+from searchapp.index.schema import documents, make_schema
 
 FORMAT = 3  # bump whenever the schema, the analysis (normalize, tokenizers) or these files change
 MAX_PARTS = 8  # more segments than this: rebuild (each one costs every query a little)

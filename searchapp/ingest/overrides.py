@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from searchapp import metadata, regions
+from searchapp.ingest import metadata
+from searchapp.text import regions
 from searchapp.model import LEVELS
 
 Warn = Callable[[str], None]

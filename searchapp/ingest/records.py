@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from searchapp import cleaning
+from searchapp.ingest import cleaning
 
 Warn = Callable[[str], None]
 SUFFIXES = (".jsonl", ".csv")

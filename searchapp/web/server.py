@@ -12,7 +12,9 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.http.errors import LimitRequestLine
 
-from searchapp import index, progress, search
+from searchapp import progress
+from searchapp.index import build as index
+from searchapp.search import searching as search
 from searchapp.config import Settings
 from searchapp.web import create_app, security
 

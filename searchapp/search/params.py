@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from searchapp import querylang
+from searchapp.search import querylang
 from searchapp.model import SORTS, Query
 
 ORDER = ("q", "region", "year", "level", "section", "sort", "page")

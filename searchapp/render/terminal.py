@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from searchapp.highlight import ELLIPSIS, window
+from searchapp.search.highlight import ELLIPSIS, window
 from searchapp.model import Hit, Results
 
 # Control characters in document text (ESC above all) could restyle or move the cursor of the

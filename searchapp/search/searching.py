@@ -16,16 +16,16 @@ from pathlib import Path
 
 import numpy as np
 
-from searchapp import querylang as ql
-from searchapp import ranking
-from searchapp.analysis import normalize
-from searchapp.docstore import EMPTY, DocStore, store_for
-from searchapp.highlight import find_spans, fragment, render
-from searchapp.matching import PIECES, Alternative, Leaf, alternative_set, compile_leaf, evaluate
+from searchapp.search import querylang as ql
+from searchapp.search import ranking
+from searchapp.text.normalize import normalize
+from searchapp.index.generation import EMPTY, DocStore, store_for
+from searchapp.search.highlight import find_spans, fragment, render
+from searchapp.search.matching import PIECES, Alternative, Leaf, alternative_set, compile_leaf, evaluate
 from searchapp.model import FacetValue, Hit, Query, Results
-from searchapp.params import from_params, to_params  # noqa: F401 - part of this module's API
-from searchapp.serialize import results_to_json  # noqa: F401 - part of this module's API
-from searchapp.synonyms import curated, expand
+from searchapp.search.params import from_params, to_params  # noqa: F401 - part of this module's API
+from searchapp.render.json import results_to_json  # noqa: F401 - part of this module's API
+from searchapp.text.synonyms import curated, expand
 
 WEIGHTS = {2: 1.0, 1: 0.6, 0: 0.4}  # by tier (matching.OWN, EXPANSION, PIECES)
 MAX_PER_PAGE = 1000

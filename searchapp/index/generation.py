@@ -26,11 +26,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from searchapp import index as index_module
-from searchapp import store as columns_module
-from searchapp.analysis import normalize, word_tokens
-from searchapp.ranking import FIELDS, Column, distinct_column
-from searchapp.synonyms import combine, curated
+from searchapp.index import build as index_module
+from searchapp.index import columns as columns_module
+from searchapp.text.normalize import normalize
+from searchapp.text.tokenize import word_tokens
+from searchapp.search.ranking import FIELDS, Column, distinct_column
+from searchapp.text.synonyms import combine, curated
 
 if TYPE_CHECKING:
     from whoosh.index import Index

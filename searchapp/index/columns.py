@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from searchapp.analysis import normalize, normalize_all
+from searchapp.text.normalize import normalize, normalize_all
 from searchapp.model import Report
 
 STORE = "store"

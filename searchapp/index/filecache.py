@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from searchapp import synonyms
-from searchapp.dictionary import mine_terms
+from searchapp.text import synonyms
+from searchapp.text.dictionary import mine_terms
 from searchapp.model import Report
 
 if TYPE_CHECKING:
-    from searchapp import cleaning
+    from searchapp.ingest import cleaning
 
 FILES = "files.json"
 Warn = Callable[[str], None]
@@ -66,7 +66,7 @@ class Reader:
             for message in warnings:
                 self.warn(message)
         else:
-            from searchapp import corpus  # ingestion: heavy, and only reindex reads files
+            from searchapp.ingest import corpus  # ingestion: heavy, and only reindex reads files
 
             warnings = []
             reports = corpus.read_file(file, _both(warnings.append, self.warn), root=root,
@@ -119,7 +119,8 @@ def _both(first: Warn, second: Warn) -> Warn:
 
 
 def _stamp(file: Path, root: Path) -> list:
-    from searchapp import corpus, overrides
+    from searchapp.ingest import corpus
+    from searchapp.ingest import overrides
 
     sidecar = overrides.sidecar_path(file)
     return [corpus.INGEST_VERSION, str(root.resolve()), *_file_stamp(file),

@@ -18,11 +18,14 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from searchapp import cleaning, filecache, publish, writing
+from searchapp.ingest import cleaning
+from searchapp.index import filecache
+from searchapp.index import generations as publish
+from searchapp.index import writing
 from searchapp.model import Paragraph, Report
-from searchapp.publish import IndexBusy
-from searchapp.schema import documents, make_schema
-from searchapp.writing import FORMAT
+from searchapp.index.generations import IndexBusy
+from searchapp.index.schema import documents, make_schema
+from searchapp.index.writing import FORMAT
 
 __all__ = ["make_schema", "documents", "reindex", "index_reports",
            "summary_line", "open_index", "load_report", "list_reports", "mined_synonyms",
@@ -81,7 +84,7 @@ def reindex(paths: Iterable[Path], index_dir: Path, *, full: bool = False,
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise CorpusError(f"corpus path not found: {', '.join(missing)}")
-    from searchapp.corpus import read_corpus_with  # ingestion layer, imported late: it is heavy
+    from searchapp.ingest.corpus import read_corpus_with  # ingestion layer, imported late: it is heavy
 
     def reports_read(note: Warn, reader: filecache.Reader) -> Iterator[Report]:
         yield from read_corpus_with(paths, note, reader)

@@ -4,7 +4,7 @@ File names carry no metadata in practice (scraped copies are named by hashes), s
 read from the evidence a report carries near its top: the title line, "信息来源:", a date like
 (20230208) or "——2024年3月5日在…", "——在孟州市第六届人民代表大会…", "我代表市人民政府".
 Collection fields (JSONL/CSV) come first when present; sidecar overrides are applied later.
-Patterns run on text folded by analysis.normalize (full-width digits, Traditional script), which
+Patterns run on text folded by text/normalize.py (full-width digits, Traditional script), which
 keeps every offset, so values are cut from the text as written.
 """
 
@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date as Date
 
-from searchapp import analysis, regions
+from searchapp.text.normalize import normalize
+from searchapp.text import regions
 from searchapp.model import LEVELS
 
 HEAD = 15  # paragraphs searched for title/date/source evidence: the front of the report
@@ -72,7 +73,7 @@ def extract(paragraphs: list[str], fields: dict[str, str] | None = None,
 
 def _fold(text: str) -> str:
     """One set of simplified, half-width patterns fits every transcription; same length."""
-    return analysis.normalize(text)
+    return normalize(text)
 
 
 def normalize_date(value: str) -> str | None:
