@@ -1,19 +1,49 @@
 """The `searchapp` command: a thin click skin over the library.
 
 Each command is one library call plus printing; logic lives in the modules.
-Exit codes: 1 for bad data / runtime failure, 2 for bad usage (click's own).
+Errors have one path: every expected failure is an errors.SearchappError (or an OSError
+naming a path) and is printed once, by `Main.invoke`, as one line with exit status 1;
+anything else is a bug, reported as such with the file its traceback was written to.
+Exit status 2 is bad usage (click's own).
 """
 
 from __future__ import annotations
 
+import tempfile
+import traceback
 from pathlib import Path
 
 import click
 
 from searchapp import config
+from searchapp.errors import SearchappError
 
 
-@click.group()
+class Main(click.Group):
+    """The command group that turns every failure into one line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except SearchappError as error:
+            raise click.ClickException(str(error)) from None
+        except OSError as error:
+            raise _failure(error) from None
+        except Exception as error:  # noqa: BLE001 - a bug: say so, keep the traceback
+            raise click.ClickException(_bug_report(error)) from None
+
+
+def _bug_report(error: Exception) -> str:
+    with tempfile.NamedTemporaryFile("w", prefix="searchapp-error-", suffix=".log",
+                                     delete=False, encoding="utf-8") as log:
+        log.write("".join(traceback.format_exception(error)))
+    return (f"internal error ({type(error).__name__}: {error}); this is a bug in searchapp, "
+            f"the traceback is in {log.name}")
+
+
+@click.group(cls=Main)
 @click.version_option(package_name="searchapp")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -21,9 +51,9 @@ def main(ctx: click.Context) -> None:
     ctx.obj = config.from_env()
 
 
-def _failure(error: Exception) -> click.ClickException:
-    """One line for the user: our errors carry their own; a file-system error names the path."""
-    if isinstance(error, OSError) and error.filename:
+def _failure(error: OSError) -> click.ClickException:
+    """One line for the user: a file-system error names the path."""
+    if error.filename:
         reason = "not a directory" if isinstance(error, FileExistsError | NotADirectoryError) \
             else (error.strerror or str(error)).lower()
         return click.ClickException(f"cannot use {error.filename}: {reason}; check --index, "
@@ -39,7 +69,7 @@ def parse(file: Path, as_json: bool) -> None:
 
     A collection (.jsonl/.csv) prints every report; with --json, a list of objects.
     """
-    from searchapp.ingest import corpus  # loads jieba (via analysis): only when needed
+    from searchapp.ingest import corpus  # imported per command: `--help` stays instant
     from searchapp.render import outline
 
     warnings: list[str] = []
@@ -64,19 +94,17 @@ def parse(file: Path, as_json: bool) -> None:
 def reindex(settings: config.Settings, corpus: tuple[Path, ...], index_dir: Path | None,
             full: bool) -> None:
     """Build or update the search index from the corpus."""
-    from searchapp.index import build as index  # loads whoosh/jieba: only for the commands that need them
+    from searchapp.index import build  # loads whoosh/jieba: only for the commands that need them
     from searchapp.progress import Reporter
 
     settings = settings.with_overrides(corpus=corpus or None, index_dir=index_dir)
     reporter = Reporter()
     try:
-        summary = index.reindex(settings.corpus, settings.index_dir, full=full,
+        summary = build.reindex(settings.corpus, settings.index_dir, full=full,
                                 progress=reporter, warn=reporter.warn)
-    except (index.CorpusError, index.IndexBusy, OSError) as error:
-        raise _failure(error) from None
     finally:
         reporter.close()
-    click.echo(index.summary_line(summary))
+    click.echo(build.summary_line(summary))
 
 
 @main.command()
@@ -100,20 +128,18 @@ def search(settings: config.Settings, query: str, index_dir: Path | None, region
     import json
     import sys
 
-    from searchapp.index import build as index
-    from searchapp.render import terminal
-    from searchapp.search import searching as searching
+    from searchapp.index.read import Index
     from searchapp.model import Query
+    from searchapp.render import terminal
+    from searchapp.render.json import results_to_json
+    from searchapp.search import searching
 
     settings = settings.with_overrides(index_dir=index_dir)
     query, region, year = (_argv_text(v) if v else v for v in (query, region, year))
-    try:
-        results = searching.run(settings.index_dir, Query(q=query, region=region, year=year,
-                                                           per_page=limit))
-    except (index.IndexMissing, index.IndexIncompatible) as error:
-        raise click.ClickException(str(error)) from None
+    results = searching.run(Index(settings.index_dir),
+                            Query(q=query, region=region, year=year, per_page=limit))
     if as_json:
-        click.echo(json.dumps(searching.results_to_json(results), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(results_to_json(results), ensure_ascii=False, indent=2))
     else:
         color = sys.stdout.isatty()
         click.echo(terminal.render_results(results, color=color), color=color)
@@ -126,27 +152,24 @@ def _argv_text(value: str) -> str:
 
 
 @main.command()
-@click.option("--host")
-@click.option("--port", type=int)
-@click.option("--workers", type=int)
-@click.option("--index", "index_dir", type=click.Path(path_type=Path))
-@click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path))
+@click.option("--host", help="Address to listen on. Default: 127.0.0.1.")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port. Default: 5000.")
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes. Default: 2.")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path),
+              help="Index directory. Default: index/ or $SEARCHAPP_INDEX.")
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path),
+              help="Corpus to build the index from when there is none (repeatable).")
 @click.option("--dev", is_flag=True, help="Flask's development server (never in production).")
 @click.pass_obj
 def serve(settings: config.Settings, host: str | None, port: int | None, workers: int | None,
           index_dir: Path | None, corpus: tuple[Path, ...], dev: bool) -> None:
     """Serve the search UI, building the index first if it is missing."""
-    from searchapp.index import build as index  # web stack imported only for this command
-    from searchapp.index import generations as publish
-    from searchapp.web import server as serving
+    from searchapp.web import server as serving  # web stack imported only for this command
 
     settings = settings.with_overrides(host=host, port=port, workers=workers,
                                        index_dir=index_dir, corpus=corpus or None)
-    try:
-        serving.check_instance(settings)
-        built = serving.ensure_index(settings)
-    except (index.CorpusError, publish.IndexBusy, OSError) as error:
-        raise _failure(error) from None
+    serving.check_instance(settings)
+    built = serving.ensure_index(settings)
     if built:
         click.echo(f"已建立索引：{built.reports} 篇报告，{built.paragraphs} 个段落，"
                    f"用时 {built.seconds:.1f} 秒", err=True)

@@ -7,6 +7,8 @@
     make_index       make_index(reports) -> Path: a tiny index in tmp_path from inline Reports
                      (or plain strings: one report per string, one paragraph per line).
     make_report      make_report(id, *paragraph_texts, **metadata) -> Report, for make_index.
+    opened(dir)      the session's Index for an index directory (import from conftest), with
+                     load_report(dir, id) and list_reports(dir) over its generation.
     web_index        seeds/ + a report with markup in its text, for the web tests (session).
     app, client      create_app over web_index with a fresh instance folder; its test client.
     start_server     start_server(serve_args, instance) -> RunningServer (`searchapp serve`).
@@ -33,13 +35,31 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from searchapp.index import build as index
 from searchapp.config import Settings
+from searchapp.index import build as index
+from searchapp.index.read import Index
 from searchapp.model import Paragraph, Report
 
 REPO = Path(__file__).parents[1]
 SEEDS = REPO / "seeds"
 NATIONAL = REPO.parent / "shared/corpus/national/government_work_reports.jsonl"
+
+
+_OPENED: dict[Path, Index] = {}
+
+
+def opened(directory: Path) -> Index:
+    """One Index per directory for the whole session, as an app keeps one: it reopens the
+    generation itself when a reindex publishes a new one."""
+    return _OPENED.setdefault(Path(directory), Index(Path(directory)))
+
+
+def load_report(directory: Path, report_id: str) -> Report | None:
+    return opened(directory).generation().report(report_id)
+
+
+def list_reports(directory: Path) -> list[Report]:
+    return opened(directory).generation().report_list()
 
 
 def build_report(report_id: str, *texts: str, **metadata: object) -> Report:

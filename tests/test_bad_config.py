@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from searchapp.index import build as index
 from searchapp.cli import main
 from searchapp.config import Settings
+from searchapp.index import build as index
 from searchapp.web import create_app
 
 REPO = Path(__file__).resolve().parents[1]

@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from searchapp.ingest import cleaning
-from searchapp.ingest import corpus
+from searchapp.ingest import cleaning, corpus
 
 RULES = cleaning.load_rules()
 BODY = "今年，全市生产总值增长7%，***同志带队调研。"

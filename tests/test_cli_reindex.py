@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import list_reports
 
+from searchapp.cli import main
 from searchapp.index import build as index
 from searchapp.index import generations as publish
-from searchapp.cli import main
 from searchapp.progress import Reporter
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -48,7 +49,7 @@ def test_builds_then_updates_incrementally(tmp_path: Path, corpus: Path) -> None
     second = _run("--corpus", str(corpus), "--index", str(target))
     assert (second.exit_code, _summary(second.stdout)[:2], _summary(second.stdout)[3:]) == \
         (0, (2, 3), ("incremental", 1, 0, 0))
-    assert [r.id for r in index.list_reports(target)] == ["a", "b"]
+    assert [r.id for r in list_reports(target)] == ["a", "b"]
 
 
 def test_full_flag_rebuilds(tmp_path: Path, corpus: Path) -> None:

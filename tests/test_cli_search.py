@@ -6,11 +6,12 @@ import json
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import opened
 
-from searchapp.search import searching as search
-from searchapp.render import terminal
 from searchapp.cli import main
 from searchapp.model import Query
+from searchapp.render import terminal
+from searchapp.search import searching as search
 
 
 @pytest.fixture
@@ -90,13 +91,13 @@ def test_seeds_index_answers_with_section_breadcrumbs(invoke, seeds_index):
 
 
 def test_marks_are_coloured_on_a_terminal(script_index):
-    [hit] = search.run(script_index, Query(q="长期护理保险")).hits
+    [hit] = search.run(opened(script_index), Query(q="长期护理保险")).hits
     assert terminal.marked_text(hit, color=True) == (
         "加快" + click.style("长期护理保险", fg="red", bold=True) + "试点。")
 
 
 def test_controls_in_a_hit_from_an_older_index_are_shown_as_replacement_marks(script_index):
     """Indexing drops control characters; the terminal still never trusts stored text."""
-    [hit] = search.run(script_index, Query(q="长期护理保险")).hits
+    [hit] = search.run(opened(script_index), Query(q="长期护理保险")).hits
     older = dataclasses.replace(hit, text="\x1b[31m" + hit.text, spans=((7, 13),))
     assert terminal.marked_text(older, color=False) == "\ufffd[31m加快[长期护理保险]试点。"

@@ -18,11 +18,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import opened
 
 from searchapp.index import build as index
 from searchapp.index import generations as publish
-from searchapp.search import searching as search
 from searchapp.model import Query
+from searchapp.search import searching as search
 
 REPO = Path(__file__).resolve().parents[1]
 PROBES = ("营商环境", '"高质量发展"', "钙钛矿光伏")
@@ -65,8 +66,8 @@ print("finished without being killed")
 
 def hits(index_dir: Path) -> dict[str, list[tuple[str, int, str]]]:
     """What a reader sees: each probe's hits (report, paragraph, highlight)."""
-    return {q: [(h.doc, h.paragraph, h.highlight) for h in search.run(index_dir, Query(q=q)).hits]
-            for q in PROBES}
+    return {q: [(h.doc, h.paragraph, h.highlight)
+                for h in search.run(opened(index_dir), Query(q=q)).hits] for q in PROBES}
 
 
 @pytest.fixture(scope="module")

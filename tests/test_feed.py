@@ -6,8 +6,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from searchapp.render import feed
 from searchapp.model import Hit, Query, Results
+from searchapp.render import feed
 
 NS = {"a": feed.ATOM}
 

@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import list_reports, load_report
 
-from searchapp.ingest import corpus
 from searchapp.index import build as index
 from searchapp.index import generations as publish
+from searchapp.ingest import corpus
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 SIDECARS = ("meta.json", "reports.json", "synonyms.json")
@@ -46,7 +47,7 @@ def _sidecars(index_dir: Path) -> dict[str, object]:
 
 
 def _everything(index_dir: Path) -> list:
-    return [index.load_report(index_dir, r.id) for r in index.list_reports(index_dir)]
+    return [load_report(index_dir, r.id) for r in list_reports(index_dir)]
 
 
 def test_an_update_parses_only_the_changed_file_and_indexes_what_a_full_read_would(
@@ -85,7 +86,7 @@ def test_a_new_sidecar_makes_its_report_be_read_again(tmp_path: Path, files: Pat
     parsed.clear()
     summary = index.reindex([files], tmp_path / "index")
     assert (parsed, summary.changed) == (["c.txt"], 1)
-    assert [r.region for r in index.list_reports(tmp_path / "index") if r.id == "c"] == ["沁阳市"]
+    assert [r.region for r in list_reports(tmp_path / "index") if r.id == "c"] == ["沁阳市"]
 
 
 def test_full_reads_every_file(tmp_path: Path, files: Path, parsed: list[str]) -> None:

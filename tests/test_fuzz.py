@@ -24,11 +24,12 @@ from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
+from conftest import opened
 from flask.testing import FlaskClient
 
-from searchapp.search import searching as search
 from searchapp.cli import main
 from searchapp.model import Query
+from searchapp.search import searching as search
 from searchapp.web import security
 
 COUNT = 10_000
@@ -76,7 +77,7 @@ def test_library_answers_every_generated_query(web_index: Path) -> None:
                       section=r.choice([None, q[:10]]), sort=r.choice(["relevance", "date", q]),
                       page=r.choice([1, 2, 10**9, -5]), per_page=r.choice([10, 0, 10**9]))
         try:
-            results, seconds = timed(lambda query=query: search.run(web_index, query))
+            results, seconds = timed(lambda query=query: search.run(opened(web_index), query))
             assert results.total >= len(results.hits)
         except Exception as error:  # noqa: BLE001 - collect, then report them all
             failures.append((query, repr(error)))
@@ -182,7 +183,7 @@ def test_real_cli_process_answers_hostile_arguments(web_index: Path, argument: s
 
 
 def test_one_megabyte_query_is_cut_in_the_library_and_the_cli(web_index: Path) -> None:
-    results, seconds = timed(lambda: search.run(web_index, Query(
+    results, seconds = timed(lambda: search.run(opened(web_index), Query(
         q=ONE_MB, region=ONE_MB, section=ONE_MB, year=ONE_MB, level=ONE_MB)))
     assert seconds < BOUND_S
     assert "查询过长，只使用了前 200 个字符。" in results.notice

@@ -10,17 +10,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import list_reports, load_report, opened
 from whoosh.query import Every, Term
 
-from searchapp.text import dictionary
+from searchapp.errors import BuildFailed, IndexBusy, IndexIncompatible, IndexMissing
 from searchapp.index import build as index
-from searchapp.index import generations as publish
-from searchapp.index import segment
 from searchapp.index import columns as store
-from searchapp.index import writing
-from searchapp.text.normalize import normalize
+from searchapp.index import generations as publish
+from searchapp.index import segment, writing
+from searchapp.index.generations import FORMAT
+from searchapp.index.read import Index
 from searchapp.ingest.corpus import read_corpus
 from searchapp.model import Paragraph, Report
+from searchapp.text import dictionary
+from searchapp.text.normalize import normalize
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 
@@ -36,7 +39,7 @@ def two_reports(make_report) -> Callable[[], list[Report]]:
 
 
 def _keys(index_dir: Path, query) -> list[str]:
-    with index.open_index(index_dir).searcher() as searcher:
+    with opened(index_dir).generation().ix.searcher() as searcher:
         return sorted(hit["key"] for hit in searcher.search(query, limit=None))
 
 
@@ -85,8 +88,8 @@ def test_removed_report_disappears(tmp_path: Path, two_reports) -> None:
     summary = index.index_reports(two_reports()[:1], tmp_path)
     assert (summary.removed, summary.reports, summary.paragraphs) == (1, 1, 2)
     assert _keys(tmp_path, Term("doc", "qy")) == []
-    assert [r.id for r in index.list_reports(tmp_path)] == ["mz"]
-    assert index.load_report(tmp_path, "qy") is None
+    assert [r.id for r in list_reports(tmp_path)] == ["mz"]
+    assert load_report(tmp_path, "qy") is None
 
 
 def test_new_dictionary_term_forces_a_full_rebuild(tmp_path: Path, two_reports,
@@ -117,7 +120,7 @@ def test_full_flag_rebuilds_everything(tmp_path: Path, two_reports) -> None:
 
 def _store_keys(index_dir: Path) -> list[str]:
     """key of every live paragraph, from the store's columns (what the search side reads)."""
-    st = store.open_store(publish.current(index_dir))
+    st = store.open_columns(publish.current(index_dir))
     return sorted(k for d, k in enumerate(_store_keys_by_docnum(st)) if st.live[d])
 
 
@@ -131,7 +134,7 @@ def test_an_update_adds_a_segment_and_a_part_and_deletes_stale_paragraphs(
     generation = publish.current(tmp_path)
     assert (summary.full, summary.changed) == (False, 1)
     assert [s.deleted_count() for s in segment.read_segments(generation)] == [2, 0]
-    assert len(store.open_store(generation).parts) == 2
+    assert len(store.open_columns(generation).parts) == 2
     assert _keys(tmp_path, Term("doc", "r007")) == ["r007#1"]
     assert len(_keys(tmp_path, Term("body", "乡村振兴"))) == 149
     assert _store_keys(tmp_path) == sorted(_keys(tmp_path, Every()))
@@ -167,7 +170,7 @@ def test_a_failing_writer_process_publishes_nothing(tmp_path: Path, two_reports,
         return real(*args, **kwargs)
 
     monkeypatch.setattr(store, "build_part", full_disk_in_the_second_process)
-    with pytest.raises(RuntimeError, match=r"index writer process failed \(OSError: .*space"):
+    with pytest.raises(BuildFailed, match=r"index writer process failed \(OSError: .*space"):
         index.index_reports(two_reports(), tmp_path, full=True)
     assert publish.current(tmp_path).name == "gen-000001"
     assert list(tmp_path.glob(publish.BUILD_PREFIX + "*")) == []
@@ -183,7 +186,7 @@ def test_too_many_parts_are_merged_by_a_full_rebuild(tmp_path: Path, make_report
         reports[0] = make_report("a", text)
         fulls.append(index.index_reports(reports, tmp_path).full)
     assert fulls == [False, True]
-    assert len(store.open_store(publish.current(tmp_path)).parts) == 1
+    assert len(store.open_columns(publish.current(tmp_path)).parts) == 1
     assert _store_keys(tmp_path) == ["a#1", "b#1"]
 
 
@@ -196,7 +199,7 @@ def test_readers_of_the_old_generation_are_unaffected(tmp_path: Path, two_report
     index.index_reports(two_reports(), tmp_path)
     old_generation = publish.current(tmp_path)
     before = _fingerprints(old_generation)
-    old_searcher = index.open_index(tmp_path).searcher()
+    old_searcher = opened(tmp_path).generation().ix.searcher()
     index.index_reports(two_reports()[:1], tmp_path)
     assert sorted(h["key"] for h in old_searcher.search(Term("doc", "qy"))) == ["qy#1", "qy#2"]
     old_searcher.close()
@@ -282,7 +285,7 @@ def test_sigkill_midway_leaves_the_index_usable_and_needs_no_cleanup(tmp_path: P
 
 def test_a_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
     with publish.writer_lock(tmp_path):
-        with pytest.raises(publish.IndexBusy, match=r"another reindex \(pid \d+\) is updating"):
+        with pytest.raises(IndexBusy, match=r"another reindex \(pid \d+\) is updating"):
             with publish.writer_lock(tmp_path, wait=0.2):
                 pass
 
@@ -300,16 +303,16 @@ def test_a_killed_writer_leaves_no_lock_behind(tmp_path: Path, two_reports) -> N
 
 
 def test_missing_index_says_how_to_fix_it(tmp_path: Path) -> None:
-    with pytest.raises(index.IndexMissing, match="run `searchapp reindex`"):
-        index.open_index(tmp_path / "nothing")
+    with pytest.raises(IndexMissing, match="run `searchapp reindex`"):
+        Index(tmp_path / "nothing").generation()
 
 
 def test_index_of_another_format_is_detected_and_rebuilt(tmp_path: Path, two_reports) -> None:
     index.index_reports(two_reports(), tmp_path)
     meta = publish.current(tmp_path) / "meta.json"
-    meta.write_text(meta.read_text().replace(f'"format": {writing.FORMAT}', '"format": 0'))
-    with pytest.raises(index.IndexIncompatible, match="run `searchapp reindex`"):
-        index.open_index(tmp_path)
+    meta.write_text(meta.read_text().replace(f'"format": {FORMAT}', '"format": 0'))
+    with pytest.raises(IndexIncompatible, match="run `searchapp reindex`"):
+        Index(tmp_path).generation()
     assert index.index_reports(two_reports(), tmp_path).full
     assert _keys(tmp_path, Term("doc", "qy")) == ["qy#1", "qy#2"]
 
@@ -324,12 +327,15 @@ def test_a_generation_missing_a_file_is_rebuilt_in_full(tmp_path: Path, two_repo
     assert _store_keys(tmp_path) == ["mz#1", "mz#2", "qy#1", "qy#2"]
 
 
-def test_open_index_picks_up_a_newer_generation(tmp_path: Path, two_reports) -> None:
+def test_an_index_opens_its_generation_once_and_again_after_a_publish(
+        tmp_path: Path, two_reports) -> None:
     index.index_reports(two_reports(), tmp_path)
-    first = index.open_index(tmp_path)
-    assert index.open_index(tmp_path) is first
+    handle = Index(tmp_path)
+    first = handle.generation()
+    assert handle.generation() is first
     index.index_reports(two_reports()[:1], tmp_path)
-    assert index.open_index(tmp_path) is not first
+    assert handle.generation() is not first
+    assert [r.id for r in handle.generation().report_list()] == ["mz"]
 
 
 def test_load_report_returns_metadata_paragraphs_and_glossary(make_index) -> None:
@@ -340,8 +346,8 @@ def test_load_report_returns_metadata_paragraphs_and_glossary(make_index) -> Non
                         Paragraph(3, "（一）产业", ("一、回顾",), 2),
                         Paragraph(4, "更多正文。", ("一、回顾", "（一）产业"))])
     directory = make_index([report])
-    assert index.load_report(directory, "r") == report
-    listed = index.list_reports(directory)
+    assert load_report(directory, "r") == report
+    listed = list_reports(directory)
     assert [(r.id, r.title, r.parents, r.paragraphs) for r in listed] == \
         [("r", "某县政府工作报告", ("某省",), [])]
 
@@ -352,7 +358,7 @@ def test_reports_built_in_code_with_unencodable_text_are_indexed_readably(make_i
                     paragraphs=[Paragraph(1, "一、回\ud800顾", (), 1),
                                 Paragraph(2, "优化营商环境\ud800。", ("一、回\ud800顾",))])
     directory = make_index([report])
-    stored = index.load_report(directory, "r")
+    stored = load_report(directory, "r")
     assert (stored.title, stored.region, stored.parents, stored.glossary) == \
         ("坏\ufffd标题", "孟州\ufffd市", ("河南省",), {"甲\ufffd": "乙"})
     assert [(p.text, p.section) for p in stored.paragraphs] == \
@@ -370,7 +376,7 @@ def test_posting_lists_written_a_few_blocks_at_a_time_read_back_whole(tmp_path: 
         with pytest.MonkeyPatch.context() as patched:
             patched.setattr(segment, "CHUNK", chunk)
             index.index_reports([make_report("r", *texts)], directory)
-        with index.open_index(directory).searcher() as searcher:
+        with opened(directory).generation().ix.searcher() as searcher:
             return {word: list(searcher.postings("body", word).items_as("weight"))
                     for word in ("改革", "发展", "乡村振兴", "营商环境", "第")}
 
@@ -382,14 +388,14 @@ def test_posting_lists_written_a_few_blocks_at_a_time_read_back_whole(tmp_path: 
 
 def test_seeds_round_trip_through_the_index(seeds_index: Path) -> None:
     for report in read_corpus([SEEDS]):
-        assert index.load_report(seeds_index, report.id) == report
+        assert load_report(seeds_index, report.id) == report
 
 
 def _containing(index_dir: Path, phrase: str) -> list[str]:
     """Keys of the live paragraphs holding `phrase`: candidates from the store's bigram
     postings, confirmed on its normalised bodies."""
     folded = normalize(phrase)
-    st = store.open_store(publish.current(index_dir))
+    st = store.open_columns(publish.current(index_dir))
     candidates = set(range(st.size))
     for i in range(len(folded) - 1):
         candidates &= set(st.postings(folded[i:i + 2]).tolist())
@@ -412,14 +418,14 @@ def test_ngram_phrase_is_exact_substring_search_on_seeds(seeds_index: Path, phra
 
 def test_mined_synonyms_are_stored_with_the_index(make_index) -> None:
     directory = make_index(["实施长期护理保险（以下简称长护险）制度。"])
-    assert "长护险" in index.mined_synonyms(directory).get("长期护理保险", [])
+    assert "长护险" in opened(directory).generation().synonyms.get("长期护理保险", [])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("phrase", ["万人助万企", "改革开放", "乡村振兴", "1955年", "國務院"])
 def test_ngram_phrase_is_exact_substring_search_on_national_reports(national_index: Path,
                                                                     phrase: str) -> None:
-    reports = [index.load_report(national_index, r.id) for r in index.list_reports(national_index)]
+    reports = [load_report(national_index, r.id) for r in list_reports(national_index)]
     expected = sorted(f"{r.id}#{p.n}" for r in reports for p in r.paragraphs
                       if normalize(phrase) in normalize(p.text))
     assert expected and _containing(national_index, phrase) == expected

@@ -4,10 +4,9 @@ import json
 
 import pytest
 
-from searchapp.ingest import corpus
-from searchapp.ingest import metadata
-from searchapp.text import regions
+from searchapp.ingest import corpus, metadata
 from searchapp.ingest.metadata import Meta
+from searchapp.text import regions
 
 BODY = "我们坚持稳中求进工作总基调，经济运行保持平稳，各项事业取得新进展。"
 

@@ -14,11 +14,11 @@ import random
 from pathlib import Path
 
 import pytest
+from conftest import list_reports, load_report, opened
 
-from searchapp.index import build as index
+from searchapp.model import Query
 from searchapp.search import searching as search
 from searchapp.text.normalize import normalize
-from searchapp.model import Query
 
 SAMPLES = 600
 SEED = 20240305
@@ -31,8 +31,8 @@ pytestmark = pytest.mark.slow
 def paragraphs(national_index: Path) -> dict[tuple[str, int], str]:
     """(report id, paragraph n) -> normalised text, for every indexed paragraph."""
     return {(report.id, p.n): normalize(p.text)
-            for meta in index.list_reports(national_index)
-            for report in [index.load_report(national_index, meta.id)]
+            for meta in list_reports(national_index)
+            for report in [load_report(national_index, meta.id)]
             for p in report.paragraphs}
 
 
@@ -56,7 +56,7 @@ def phrase_hits(index_dir: Path, s: str) -> set[tuple[str, int]]:
     hits: set[tuple[str, int]] = set()
     page, pages = 1, 1
     while page <= pages:
-        results = search.run(index_dir, Query(q=f'"{s}"', per_page=1000, page=page))
+        results = search.run(opened(index_dir), Query(q=f'"{s}"', per_page=1000, page=page))
         assert results.notice is None
         hits |= {(h.doc, h.paragraph) for h in results.hits}
         pages, page = results.pages, page + 1

@@ -8,17 +8,20 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import list_reports, load_report, opened
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from searchapp.errors import IndexMissing
 from searchapp.index import build as index
+from searchapp.model import FacetValue, Paragraph, Query, Report
+from searchapp.render.json import results_to_json
+from searchapp.search import querylang as ql
 from searchapp.search import ranking
 from searchapp.search import searching as search
-from searchapp.search import querylang as ql
-from searchapp.text.normalize import normalize
-from searchapp.index.generation import store_for
 from searchapp.search.matching import compile_leaf, evaluate
-from searchapp.model import FacetValue, Paragraph, Query, Report
+from searchapp.search.params import from_params, to_params
+from searchapp.text.normalize import normalize
 
 MENGZHOU = Report(
     id="a-mengzhou", source_path="a.txt", title="孟州市2023年政府工作报告", region="孟州市",
@@ -58,7 +61,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def found(index_dir: Path, q: str, **params: object) -> list[tuple[str, int]]:
-    results = search.run(index_dir, Query(q=q, per_page=100, **params))
+    results = search.run(opened(index_dir), Query(q=q, per_page=100, **params))
     return [(hit.doc, hit.paragraph) for hit in results.hits]
 
 
@@ -102,7 +105,7 @@ def test_query_finds_exactly_these_paragraphs_in_this_order(tiny, q, expected):
 
 
 def test_expansion_is_reported_and_own_word_outranks_it(tiny):
-    results = search.run(tiny, Query(q="AI"))
+    results = search.run(opened(tiny), Query(q="AI"))
     assert results.expanded == ["人工智能"]
     assert [(h.doc, h.paragraph, h.highlight) for h in results.hits] == [
         ("b-qinyang", 2, "加快发展<mark>人工智能</mark>产业，<mark>AI</mark>赋能制造业。")]
@@ -117,8 +120,8 @@ def test_latin_expansion_must_stand_as_a_word(make_index, make_report):
 
 
 def test_literal_word_does_not_expand(tiny):
-    assert search.run(tiny, Query(q="=AI")).expanded == []
-    assert search.run(tiny, Query(q='"AI"')).expanded == []
+    assert search.run(opened(tiny), Query(q="=AI")).expanded == []
+    assert search.run(opened(tiny), Query(q='"AI"')).expanded == []
 
 
 @pytest.mark.parametrize("params, expected", [
@@ -133,7 +136,7 @@ def test_query_parameters_filter_like_the_query_language(tiny, params, expected)
 
 
 def test_bad_parameter_is_ignored_with_a_notice(tiny):
-    results = search.run(tiny, Query(q='"万人助万企"', year="去年"))
+    results = search.run(opened(tiny), Query(q='"万人助万企"', year="去年"))
     assert (results.total, results.notice) == (
         1, "年份“去年”格式不对（应为 2023 或 2020..2023），已忽略该条件。")
 
@@ -148,17 +151,17 @@ def test_bad_parameter_is_ignored_with_a_notice(tiny):
     ("万" * 300, 0, "查询过长，只使用了前 200 个字符。"),
 ], ids=["quote", "bare OR", "parenthesis", "unknown field", "bad year range", "too long"])
 def test_malformed_query_is_searched_as_text_with_a_notice(tiny, q, total, notice):
-    results = search.run(tiny, Query(q=q))
+    results = search.run(opened(tiny), Query(q=q))
     assert (results.total, results.notice) == (total, notice)
 
 
 def test_empty_query_finds_nothing_without_a_notice(tiny):
-    results = search.run(tiny, Query(q=""))
+    results = search.run(opened(tiny), Query(q=""))
     assert (results.total, results.hits, results.notice) == (0, [], None)
 
 
 def test_hit_carries_every_field_with_escaped_highlight(tiny):
-    [hit] = search.run(tiny, Query(q="乡村振兴 alert")).hits
+    [hit] = search.run(opened(tiny), Query(q="乡村振兴 alert")).hits
     assert hit == search.Hit(
         doc="a-mengzhou", paragraph=7, region="孟州市", year=2023, level="county",
         title="孟州市2023年政府工作报告", date="2023-03-01", parents=("河南省", "焦作市"),
@@ -170,7 +173,7 @@ def test_hit_carries_every_field_with_escaped_highlight(tiny):
 
 
 def test_pieces_are_marked_only_where_the_word_itself_is_missing(tiny):
-    results = search.run(tiny, Query(q="乡村振兴", region="孟州"))
+    results = search.run(opened(tiny), Query(q="乡村振兴", region="孟州"))
     assert [h.highlight for h in results.hits] == [
         "全面推进<mark>乡村振兴</mark>，<mark>乡村振兴</mark>取得新成效。",
         "&lt;script&gt;alert(1)&lt;/script&gt;<mark>乡村振兴</mark>",
@@ -179,13 +182,13 @@ def test_pieces_are_marked_only_where_the_word_itself_is_missing(tiny):
 
 
 def test_highlight_lands_on_original_characters(tiny):
-    [hit] = search.run(tiny, Query(q="营商环境")).hits
+    [hit] = search.run(opened(tiny), Query(q="营商环境")).hits
     assert hit.highlight == "持續優化<mark>營商環境</mark>。"
     assert [hit.text[s:e] for s, e in hit.spans] == ["營商環境"]
 
 
 def test_facets_count_the_whole_result_set_not_the_page(tiny):
-    results = search.run(tiny, Query(q='"乡村振兴"', per_page=1))
+    results = search.run(opened(tiny), Query(q='"乡村振兴"', per_page=1))
     assert (results.total, len(results.hits), results.pages) == (4, 1, 4)
     assert results.facets == {
         "region": [FacetValue("孟州市", 2), FacetValue("全国", 1), FacetValue("沁阳市", 1)],
@@ -197,8 +200,8 @@ def test_facets_count_the_whole_result_set_not_the_page(tiny):
 
 def test_pages_continue_where_the_previous_one_ended(tiny):
     everything = found(tiny, "乡村振兴")
-    pages = [[(h.doc, h.paragraph) for h in search.run(
-        tiny, Query(q="乡村振兴", per_page=2, page=p)).hits] for p in (1, 2, 3, 4)]
+    pages = [[(h.doc, h.paragraph) for h in search.run(opened(
+        tiny), Query(q="乡村振兴", per_page=2, page=p)).hits] for p in (1, 2, 3, 4)]
     assert pages == [everything[0:2], everything[2:4], everything[4:5], []]
 
 
@@ -214,14 +217,14 @@ def test_equal_scores_break_ties_by_report_and_paragraph(make_index, make_report
 
 
 def test_same_query_same_results(tiny):
-    first = search.run(tiny, Query(q="乡村振兴 OR 振兴"))
-    again = search.run(tiny, Query(q="乡村振兴 OR 振兴"))
+    first = search.run(opened(tiny), Query(q="乡村振兴 OR 振兴"))
+    again = search.run(opened(tiny), Query(q="乡村振兴 OR 振兴"))
     assert first.hits == again.hits and first.facets == again.facets
 
 
 def test_long_paragraph_fragment_is_a_window_around_the_marks(make_index, make_report):
     text = "甲" * 300 + "氢能产业" + "乙" * 300
-    [hit] = search.run(make_index([make_report("r", text)]), Query(q="氢能")).hits
+    [hit] = search.run(opened(make_index([make_report("r", text)])), Query(q="氢能")).hits
     assert hit.fragment == "…" + "甲" * 30 + "<mark>氢能</mark>" + "产业" + "乙" * 126 + "…"
     assert hit.spans == ((300, 302),)
 
@@ -232,16 +235,16 @@ def test_mark_highlights_words_phrases_and_curated_synonyms():
 
 
 def test_warm_loads_every_paragraph(tiny):
-    assert search.warm(tiny) == 13
+    assert search.warm(opened(tiny)) == 13
 
 
 def test_missing_index_raises_the_how_to_fix_error(tmp_path):
-    with pytest.raises(index.IndexMissing, match="searchapp reindex"):
-        search.run(tmp_path / "nowhere", Query(q="乡村振兴"))
+    with pytest.raises(IndexMissing, match="searchapp reindex"):
+        search.run(opened(tmp_path / "nowhere"), Query(q="乡村振兴"))
 
 
 def test_results_to_json_has_the_api_shape(tiny):
-    data = search.results_to_json(search.run(tiny, Query(q="万人助万企")))
+    data = results_to_json(search.run(opened(tiny), Query(q="万人助万企")))
     assert data == {
         "query": "万人助万企", "total": 1, "notice": None, "expanded": [],
         "took_ms": data["took_ms"], "page": 1, "pages": 1,
@@ -264,8 +267,8 @@ def test_results_to_json_has_the_api_shape(tiny):
 @pytest.fixture(scope="module")
 def national_texts(national_index: Path) -> dict[tuple[str, int], str]:
     """(report id, n) -> normalised text of every paragraph of the national index."""
-    return {(r.id, p.n): normalize(p.text) for meta in index.list_reports(national_index)
-            for r in [index.load_report(national_index, meta.id)] for p in r.paragraphs}
+    return {(r.id, p.n): normalize(p.text) for meta in list_reports(national_index)
+            for r in [load_report(national_index, meta.id)] for p in r.paragraphs}
 
 
 def containing(texts: dict[tuple[str, int], str], s: str) -> set[tuple[str, int]]:
@@ -275,10 +278,10 @@ def containing(texts: dict[tuple[str, int], str], s: str) -> set[tuple[str, int]
 
 
 def all_hits(index_dir: Path, q: str) -> list[tuple[str, int]]:
-    first = search.run(index_dir, Query(q=q, per_page=1000))
+    first = search.run(opened(index_dir), Query(q=q, per_page=1000))
     hits = list(first.hits)
     for page in range(2, first.pages + 1):
-        hits += search.run(index_dir, Query(q=q, per_page=1000, page=page)).hits
+        hits += search.run(opened(index_dir), Query(q=q, per_page=1000, page=page)).hits
     return [(h.doc, h.paragraph) for h in hits]
 
 
@@ -313,7 +316,7 @@ def test_word_pieces_never_outrank_the_word_and_stay_close(national_index, natio
 def test_proximity_on_the_page_only_ranks_like_proximity_everywhere(national_index, q):
     """The bonus is computed only where it can change the page; scoring every hit must
     give the same page."""
-    store = store_for(national_index)
+    store = opened(national_index).generation()
     node = ql.parse(q).node
     leaves = {id(p): compile_leaf(store, p) for p in ql.positives(node)}
     matched = evaluate(store, node, leaves)
@@ -330,7 +333,7 @@ def test_proximity_on_the_page_only_ranks_like_proximity_everywhere(national_ind
 def test_pairs_mined_from_the_corpus_expand_queries(make_index, make_report):
     directory = make_index([make_report(
         "r", "设立长江生态保护基金（以下简称长保基金）。", "长江生态保护基金运行良好。")])
-    results = search.run(directory, Query(q="长保基金"))
+    results = search.run(opened(directory), Query(q="长保基金"))
     assert results.expanded == ["长江生态保护基金"]
     assert [(h.paragraph, h.highlight) for h in results.hits] == [
         (1, "设立<mark>长江生态保护基金</mark>（以下简称<mark>长保基金</mark>）。"),
@@ -348,8 +351,8 @@ def test_pairs_mined_from_the_corpus_expand_queries(make_index, make_report):
       ("section", "工作安排"), ("sort", "date"), ("page", "3")]),
 ], ids=["defaults left out", "canonical order"])
 def test_to_params_and_back(query, params):
-    assert search.to_params(query) == params
-    assert search.from_params(dict(params)) == (query, [])
+    assert to_params(query) == params
+    assert from_params(dict(params)) == (query, [])
 
 
 @pytest.mark.parametrize("params, query, errors", [
@@ -364,7 +367,7 @@ def test_to_params_and_back(query, params):
     ({}, Query(), []),
 ], ids=["page zero", "bad page and sort", "bad year and level", "empty"])
 def test_from_params_returns_errors_instead_of_raising(params, query, errors):
-    assert search.from_params(params) == (query, errors)
+    assert from_params(params) == (query, errors)
 
 
 @pytest.mark.parametrize("params, query", [
@@ -374,7 +377,7 @@ def test_from_params_returns_errors_instead_of_raising(params, query, errors):
     ({"level": "县级"}, Query(level="county")),
 ], ids=["year", "dash range", "open range", "chinese level"])
 def test_from_params_spells_values_one_canonical_way(params, query):
-    assert search.from_params(params) == (query, [])
+    assert from_params(params) == (query, [])
 
 
 
@@ -391,7 +394,7 @@ QUERY_ALPHABET = st.sampled_from(list('乡村振兴營商"“”()（）-=: ：O
        year=st.one_of(st.none(), st.text(max_size=10)),
        page=st.integers(-5, 50), sort=st.sampled_from(["relevance", "date", "nonsense"]))
 def test_any_text_gives_results_never_an_exception(tiny, q, region, year, page, sort):
-    results = search.run(tiny, Query(q=q, region=region, year=year, page=page, sort=sort))
+    results = search.run(opened(tiny), Query(q=q, region=region, year=year, page=page, sort=sort))
     assert results.total >= len(results.hits)
     for hit in results.hits:
         assert "<" not in hit.highlight.replace("<mark>", "").replace("</mark>", "")

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from searchapp.ingest import corpus
-from searchapp.ingest import sections
+from searchapp.ingest import corpus, sections
 from searchapp.model import Paragraph
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchapp.index import columns as store
-from searchapp.text.normalize import normalize
 from searchapp.model import Report
+from searchapp.text.normalize import normalize
 from tests.conftest import build_report
 
 _ALPHABET = st.sampled_from("改革开放发展乡村振兴ab 1，。ＧＤＰ國")
@@ -51,9 +51,9 @@ def _reports() -> tuple[list[Report], list[Report]]:
 def _save(generation: Path, parts: list[store.Part], live: np.ndarray) -> store.Store:
     names = [f"p{i}" for i in range(len(parts))]
     for name, part in zip(names, parts, strict=True):
-        store.save_part(part, generation / store.STORE / name)
+        store.save_part(part, generation / store.COLUMNS_DIR / name)
     store.save_generation(generation, names, live, store.tie_ranks(parts))
-    return store.open_store(generation)
+    return store.open_columns(generation)
 
 
 def test_a_saved_part_opens_with_the_same_bodies_columns_and_values(tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_layout_finds_the_paragraphs_of_reports_and_parts_can_be_shared(tmp_path
     store.link_parts(tmp_path / "old", tmp_path / "new", layout.names)
     store.save_generation(tmp_path / "new", layout.names, layout.live,
                           store.tie_ranks(layout.parts))
-    assert store.open_store(tmp_path / "new").body(3) == "营商环境持续优化。"
+    assert store.open_columns(tmp_path / "new").body(3) == "营商环境持续优化。"
 
 
 def test_more_distinct_characters_than_a_packed_bigram_holds() -> None:

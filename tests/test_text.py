@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from searchapp.model import Paragraph, Report
+from searchapp.text.dictionary import Dictionary, mine_terms, project_dictionary, short_region_name
 from searchapp.text.normalize import normalize, normalize_all
 from searchapp.text.tokenize import word_analyzer, word_tokens
-from searchapp.text.dictionary import Dictionary, mine_terms, project_dictionary, short_region_name
-from searchapp.model import Paragraph, Report
 
 
 @pytest.mark.parametrize(("text", "expected"), [

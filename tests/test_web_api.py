@@ -7,9 +7,12 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import opened
 from flask.testing import FlaskClient
 
+from searchapp.render.json import results_to_json
 from searchapp.search import searching as search
+from searchapp.search.params import from_params
 
 
 def validate(client: FlaskClient, body: Any, schema_name: str) -> None:
@@ -40,9 +43,9 @@ def test_search_matches_the_core_and_the_schema(client: FlaskClient, web_setting
     assert response.mimetype == "application/json"
     body = response.get_json()
     validate(client, body, "SearchResults")
-    query, errors = search.from_params(params)
+    query, errors = from_params(params)
     assert not errors
-    expected = search.results_to_json(search.run(web_settings.index_dir, query))
+    expected = results_to_json(search.run(opened(web_settings.index_dir), query))
     strip = ("took_ms",)
     assert {k: v for k, v in body.items() if k not in strip} == {
         k: v for k, v in expected.items() if k not in strip}

@@ -11,8 +11,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from flask.testing import FlaskClient
 
-from searchapp.index import build as index
 from searchapp.config import Settings
+from searchapp.index import build as index
 from searchapp.web import create_app
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}

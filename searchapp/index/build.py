@@ -1,51 +1,26 @@
-"""The on-disk index: the public face of reindexing and of reading the index back.
+"""Reindexing: corpus files (or Reports built in code) in, a published generation out.
 
-One Whoosh document per paragraph (schema.py). A reindex builds a new
-generation aside (writing.py) and publishes it atomically (publish.py);
-readers always open the published generation.
+One Whoosh document per paragraph (schema.py) plus the column store (columns.py).
+A reindex builds a new generation aside (writing.py) and publishes it atomically
+(generations.py); readers (read.py) always open the published generation.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.index import Index
-
-from searchapp.ingest import cleaning
-from searchapp.index import filecache
+from searchapp.errors import CorpusError
+from searchapp.index import filecache, writing
 from searchapp.index import generations as publish
-from searchapp.index import writing
-from searchapp.model import Paragraph, Report
-from searchapp.index.generations import IndexBusy
-from searchapp.index.schema import documents, make_schema
-from searchapp.index.writing import FORMAT
-
-__all__ = ["make_schema", "documents", "reindex", "index_reports",
-           "summary_line", "open_index", "load_report", "list_reports", "mined_synonyms",
-           "ReindexSummary", "IndexMissing", "IndexIncompatible", "CorpusError", "IndexBusy",
-           "FORMAT"]
+from searchapp.ingest import cleaning
+from searchapp.model import Report
 
 Progress = writing.Progress
 Warn = Callable[[str], None]
-
-
-class IndexMissing(RuntimeError):
-    """No index has been published in the directory yet."""
-
-
-class IndexIncompatible(RuntimeError):
-    """The directory holds an index this version cannot read."""
-
-
-class CorpusError(ValueError):
-    """The corpus paths given to reindex are missing or hold no reports."""
 
 
 @dataclass
@@ -84,7 +59,9 @@ def reindex(paths: Iterable[Path], index_dir: Path, *, full: bool = False,
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise CorpusError(f"corpus path not found: {', '.join(missing)}")
-    from searchapp.ingest.corpus import read_corpus_with  # ingestion layer, imported late: it is heavy
+    from searchapp.ingest.corpus import (
+        read_corpus_with,  # ingestion layer, imported late: it is heavy
+    )
 
     def reports_read(note: Warn, reader: filecache.Reader) -> Iterator[Report]:
         yield from read_corpus_with(paths, note, reader)
@@ -100,7 +77,7 @@ def index_reports(reports: Iterable[Report], index_dir: Path, *, full: bool = Fa
 
     Only added, changed (by content hash) and removed reports are reprocessed;
     everything is rebuilt when `full`, when the dictionary changed, or when
-    the published index is of another format. Raises publish.IndexBusy if
+    the published index is of another format. Raises IndexBusy if
     another reindex holds the lock for longer than a few seconds.
     """
     reports = [_readable(r) for r in reports]
@@ -189,106 +166,3 @@ def _collect_reports(reports: Iterable[Report], warn: Warn,
 def _fingerprint(report: Report) -> str:
     """A content hash for Reports built in code rather than read from a file."""
     return hashlib.sha256(repr(asdict(report)).encode()).hexdigest()
-
-
-# ---------------------------------------------------------------- reading
-
-
-_open: dict[Path, tuple[tuple, Index]] = {}
-
-
-def _stamp(generation: Path) -> tuple:
-    """Identifies a generation even if a deleted index directory is rebuilt under the same name."""
-    info = (generation / "meta.json").stat()
-    return generation, info.st_ino, info.st_mtime_ns
-
-
-def open_index(index_dir: Path) -> Index:
-    """The published generation, opened once per process and reopened after a publish."""
-    index_dir = Path(index_dir)
-    for _ in range(3):  # a generation can vanish between reading CURRENT and opening it
-        generation = _published(index_dir)
-        try:
-            stamp = _stamp(generation)
-            break
-        except FileNotFoundError:
-            continue
-    else:
-        raise IndexMissing(f"the index in {index_dir} keeps changing; try again")
-    cached = _open.get(index_dir.resolve())
-    if cached and cached[0] == stamp:
-        return cached[1]
-    try:
-        ix = whoosh_index.open_dir(generation)
-    except Exception as error:  # an unpicklable schema, missing TOC, foreign files...
-        raise IndexIncompatible(_incompatible(index_dir)) from error
-    _open[index_dir.resolve()] = (stamp, ix)
-    return ix
-
-
-def _published(index_dir: Path) -> Path:
-    generation = publish.current(index_dir)
-    if generation is None:
-        raise IndexMissing(f"no search index in {index_dir}: run `searchapp reindex` to build it")
-    try:
-        readable = _meta_readable(_stamp(generation))
-    except FileNotFoundError:
-        readable = False
-    if not readable:
-        raise IndexIncompatible(_incompatible(index_dir))
-    return generation
-
-
-@lru_cache(maxsize=8)
-def _meta_readable(stamp: tuple) -> bool:
-    """Parsed once per generation, not on every query (2.4 ms per query at 50×)."""
-    return writing.read_meta(stamp[0]) is not None
-
-
-def _incompatible(index_dir: Path) -> str:
-    return (f"the index in {index_dir} was built by another version of searchapp: "
-            "run `searchapp reindex` to rebuild it")
-
-
-def _reports_json(generation: Path) -> dict[str, dict]:
-    return _read_reports_json(_stamp(generation))
-
-
-@lru_cache(maxsize=4)
-def _read_reports_json(stamp: tuple) -> dict[str, dict]:
-    try:
-        reports = json.loads((stamp[0] / "reports.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise IndexIncompatible(_incompatible(stamp[0].parent)) from error
-    if not isinstance(reports, dict):
-        raise IndexIncompatible(_incompatible(stamp[0].parent))
-    return reports
-
-
-def _report(meta: dict, paragraphs: list[Paragraph]) -> Report:
-    return Report(**dict(meta, parents=tuple(meta["parents"]), paragraphs=paragraphs))
-
-
-def list_reports(index_dir: Path) -> list[Report]:
-    """Every indexed report's metadata (paragraphs left empty), ordered by id."""
-    metas = _reports_json(_published(Path(index_dir)))
-    return [_report(meta, []) for _, meta in sorted(metas.items())]
-
-
-def load_report(index_dir: Path, report_id: str) -> Report | None:
-    """The full report (paragraphs in order, with sections), or None if unknown."""
-    ix = open_index(index_dir)
-    meta = _reports_json(_published(Path(index_dir))).get(report_id)
-    if meta is None:
-        return None
-    with ix.searcher() as searcher:
-        stored = sorted(searcher.documents(doc=report_id), key=lambda d: d["n"])
-    paragraphs = [Paragraph(n=d["n"], text=d["body"], section=tuple(d["section"]),
-                            heading_level=d["heading_level"]) for d in stored]
-    return _report(meta, paragraphs)
-
-
-def mined_synonyms(index_dir: Path) -> dict[str, list[str]]:
-    """Synonym pairs mined from the indexed corpus when it was built (for query expansion)."""
-    path = _published(Path(index_dir)) / "synonyms.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

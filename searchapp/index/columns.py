@@ -5,8 +5,9 @@ posting, and a paragraph has ~150 distinct bigrams. So the n-gram postings
 (what literal, substring matching reads), the normalised texts (what
 confirms a match and counts term frequency) and the facet columns live in
 numpy arrays beside the Whoosh segments, built in one vectorised pass and
-memory-mapped back: a generation opens in milliseconds, its pages are shared
-by every worker process, and a query touches only the postings it needs.
+loaded back with np.load (into each process's own memory: not memory-mapped,
+so every serving worker holds a copy), and a query touches only the postings it
+needs.
 
 Docnums are Whoosh's: the paragraphs of `reports`, in order, starting at the
 part's base. A generation is a list of parts (one per Whoosh segment, in
@@ -34,10 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-from searchapp.text.normalize import normalize, normalize_all
 from searchapp.model import Report
+from searchapp.text.normalize import normalize, normalize_all
 
-STORE = "store"
+COLUMNS_DIR = "store"  # folder of a generation holding the columns
 SEP = "\x00"  # between bodies; never inside one (cleaning removes control characters)
 _SHIFT = np.uint64(21)  # a code point fits in 21 bits: bigram key = first << 21 | second
 _DOC_BITS = np.uint64(32)
@@ -263,7 +264,7 @@ def save_generation(generation: Path, part_names: Sequence[str], live: np.ndarra
                     tie: np.ndarray) -> None:
     """The generation-wide files; each written via a new inode (older generations may
     share the rest of the store through hard links)."""
-    root = generation / STORE
+    root = generation / COLUMNS_DIR
     root.mkdir(exist_ok=True)
     for name, array in (("live.npy", live.astype(bool)), ("tie.npy", tie.astype(np.int32))):
         tmp = root / (name + ".tmp")
@@ -312,7 +313,7 @@ class Layout:
 
 def read_layout(generation: Path) -> Layout:
     """The parts' columns and the live mask of a generation (raises OSError/ValueError)."""
-    root = generation / STORE
+    root = generation / COLUMNS_DIR
     names = json.loads((root / "parts.json").read_text(encoding="utf-8"))
     parts = [load_columns(root / name) for name in names]
     live = np.load(root / "live.npy")
@@ -335,12 +336,12 @@ def link_parts(source: Path, target: Path, names: Sequence[str]) -> None:
     """Share the named parts of `source` with the generation being built in `target`
     (hard links: parts never change once written)."""
     for name in names:
-        (target / STORE / name).mkdir(parents=True)
-        for path in (source / STORE / name).iterdir():
+        (target / COLUMNS_DIR / name).mkdir(parents=True)
+        for path in (source / COLUMNS_DIR / name).iterdir():
             try:
-                os.link(path, target / STORE / name / path.name)
+                os.link(path, target / COLUMNS_DIR / name / path.name)
             except OSError:  # another filesystem, or no hard links: copy instead
-                shutil.copy2(path, target / STORE / name / path.name)
+                shutil.copy2(path, target / COLUMNS_DIR / name / path.name)
 
 
 # ------------------------------------------------------------------------- reading
@@ -360,7 +361,7 @@ def load_part(directory: Path) -> Part:
 
 
 @dataclass(frozen=True)
-class Store:
+class Columns:
     """A whole generation's columns: the parts side by side, docnums global."""
 
     parts: tuple[Part, ...]
@@ -402,14 +403,20 @@ class Store:
                 total += int(grams.starts[i + 1] - grams.starts[i])
         return total
 
+    def body_lengths(self) -> np.ndarray:
+        """Characters of each paragraph's body, by docnum."""
+        if not self.parts:
+            return np.zeros(0, np.int64)
+        return np.concatenate([np.diff(p.offsets) - 1 for p in self.parts])
+
     def column(self, name: str) -> np.ndarray:
         """A PART_COLUMNS column over the whole generation (ids stay per part: see values)."""
         return np.concatenate([part.columns[name] for part in self.parts])
 
 
-def open_store(generation: Path) -> Store:
+def open_columns(generation: Path) -> Columns:
     """The store of a published generation (raises OSError/ValueError when it is damaged)."""
-    root = generation / STORE
+    root = generation / COLUMNS_DIR
     names = json.loads((root / "parts.json").read_text(encoding="utf-8"))
     parts = tuple(load_part(root / name) for name in names)
     bases = tuple(int(b) for b in np.cumsum([0, *[p.size for p in parts]])[:-1])
@@ -417,20 +424,20 @@ def open_store(generation: Path) -> Store:
     tie = np.load(root / "tie.npy")
     if len(live) != sum(p.size for p in parts) or len(tie) != len(live):
         raise ValueError(f"store of {generation} is inconsistent")
-    return Store(parts, bases, live, tie)
+    return Columns(parts, bases, live, tie)
 
 
-def concat_values(store: Store, name: str, kind: str) -> tuple[np.ndarray, list]:
+def concat_values(columns: Columns, name: str, kind: str) -> tuple[np.ndarray, list]:
     """A per-part id column turned into one generation-wide id column over one value list
     (places, levels, ...): what facets and filters count with np.bincount."""
     merged: dict = {}
-    columns = []
-    for part in store.parts:
+    ids = []
+    for part in columns.parts:
         local = [merged.setdefault(_hashable(v), len(merged)) for v in part.values[kind]]
         mapping = np.asarray(local + [_NONE], dtype=np.int32)  # _NONE (-1) maps to itself
-        columns.append(mapping[part.columns[name]])
+        ids.append(mapping[part.columns[name]])
     values = [list(v) if isinstance(v, tuple) else v for v in merged]
-    return (np.concatenate(columns) if columns else np.zeros(0, np.int32)), values
+    return (np.concatenate(ids) if ids else np.zeros(0, np.int32)), values
 
 
 def _hashable(value: object) -> object:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from searchapp.model import Report
 from searchapp.text import synonyms
 from searchapp.text.dictionary import mine_terms
-from searchapp.model import Report
 
 if TYPE_CHECKING:
     from searchapp.ingest import cleaning
@@ -119,8 +119,7 @@ def _both(first: Warn, second: Warn) -> Warn:
 
 
 def _stamp(file: Path, root: Path) -> list:
-    from searchapp.ingest import corpus
-    from searchapp.ingest import overrides
+    from searchapp.ingest import corpus, overrides
 
     sidecar = overrides.sidecar_path(file)
     return [corpus.INGEST_VERSION, str(root.resolve()), *_file_stamp(file),

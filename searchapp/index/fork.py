@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from searchapp.errors import BuildFailed
+
 _PR_SET_PDEATHSIG = 1
 
 
@@ -51,7 +53,7 @@ def start(work: Callable[[], Any]) -> Child:
 
 
 def result(child: Child) -> Any:
-    """Wait for the child; its return value, or RuntimeError with what went wrong."""
+    """Wait for the child; its return value, or BuildFailed with what went wrong."""
     with os.fdopen(child.results, "rb") as results:
         payload = results.read()
     _, status = os.waitpid(child.pid, 0)
@@ -60,7 +62,7 @@ def result(child: Child) -> Any:
     except Exception:  # noqa: BLE001 - the child died before it could answer
         ok, value = False, f"exit status {status}"
     if not ok:
-        raise RuntimeError(f"index writer process failed ({value})")
+        raise BuildFailed(f"index writer process failed ({value})")
     return value
 
 

@@ -1,4 +1,5 @@
-"""The published generation as a query sees it: numpy columns, literal lookup, facets.
+"""One opened, published generation: numpy columns, literal lookup, facets, stored fields,
+report metadata. read.py opens it; search/ reads it; nothing in it ever changes.
 
 A query must cost what its answer costs, not what the corpus costs: at 10× the
 national reports (63,000 paragraphs) per-paragraph Python objects took 5 s to
@@ -11,8 +12,8 @@ bodies, opened in a fraction of a second) and:
     two-character needle *is* its posting list;
   * filters test each distinct value once, facets are np.bincount over id columns;
   * Whoosh is asked only for the stored fields of the hits on the page.
-A DocStore's data never changes (only its memo cache grows, within a byte
-budget); a new generation gets a new DocStore.
+A Generation's data never changes (only its memo cache grows, within a byte
+budget); a newly published generation is a new Generation object.
 """
 
 from __future__ import annotations
@@ -21,23 +22,18 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from searchapp.index import build as index_module
 from searchapp.index import columns as columns_module
-from searchapp.text.normalize import normalize
+from searchapp.model import Paragraph, Report
 from searchapp.text.tokenize import word_tokens
-from searchapp.search.ranking import FIELDS, Column, distinct_column
-from searchapp.text.synonyms import combine, curated
 
 if TYPE_CHECKING:
     from whoosh.index import Index
 
 CACHE_BUDGET = 64 * 2**20  # bytes of memoised paragraph sets and scores, then reset
-FACETS = ("region", "year", "level", "section")
 EMPTY = np.zeros(0, dtype=np.int32)
 
 
@@ -67,7 +63,7 @@ class Facet:
 
 
 @dataclass(eq=False)  # identity: one store per generation
-class DocStore:
+class Generation:
     ix: Index
     columns: columns_module.Store
     synonyms: dict[str, list[str]]  # curated + mined, keyed by normalised word
@@ -81,11 +77,14 @@ class DocStore:
     section: Facet  # normalised section paths, for the section filter
     level: Facet
     facets: dict[str, Facet]
-    scored: list[Column]  # body, section, title: what BM25F scores
+    title: Facet  # normalised report titles
+    reports: dict[str, dict]  # report id -> metadata as reports.json holds it (no paragraphs)
+    stamp: tuple  # (generation path, inode, mtime) of meta.json: which generation this is
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _reader: object = None  # Whoosh's, for stored fields; opened on first use
     _memo: dict[object, np.ndarray] = field(default_factory=dict)
     _memo_bytes: int = 0
+    _derived: dict[str, object] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -108,6 +107,29 @@ class DocStore:
             self._memo[key] = found
             self._memo_bytes += found.nbytes
         return found
+
+    def derived(self, key: str, compute: Callable[[Generation], object]) -> object:
+        """A value computed once per generation by a later stage (ranking's BM25F columns):
+        it lives and dies with the generation, and the index needn't know how to make it."""
+        with self._lock:
+            if key not in self._derived:
+                self._derived[key] = compute(self)
+            return self._derived[key]
+
+    def report(self, report_id: str) -> Report | None:
+        """The full report (paragraphs in order, with sections), or None if unknown."""
+        meta = self.reports.get(report_id)
+        if meta is None:
+            return None
+        with self.ix.searcher() as searcher:
+            stored = sorted(searcher.documents(doc=report_id), key=lambda d: d["n"])
+        paragraphs = [Paragraph(n=d["n"], text=d["body"], section=tuple(d["section"]),
+                                heading_level=d["heading_level"]) for d in stored]
+        return report_from_meta(meta, paragraphs)
+
+    def report_list(self) -> list[Report]:
+        """Every indexed report's metadata (paragraphs left empty), ordered by id."""
+        return [report_from_meta(meta, []) for _, meta in sorted(self.reports.items())]
 
     def pieces(self, word: str) -> list[str]:
         """jieba's words for `word`, with the dictionary this index was built with."""
@@ -210,14 +232,14 @@ class DocStore:
         return result
 
 
-def mask(store: DocStore, docs: np.ndarray) -> np.ndarray:
+def mask(store: Generation, docs: np.ndarray) -> np.ndarray:
     """A bool mask over docnums, True at `docs`."""
     result = np.zeros(len(store.live), dtype=bool)
     result[docs] = True
     return result
 
 
-def _literal(store: DocStore, needle: str) -> np.ndarray:
+def _literal(store: Generation, needle: str) -> np.ndarray:
     grams = sorted(_grams(needle), key=store.columns.doc_freq)
     if not grams:
         return EMPTY
@@ -239,86 +261,5 @@ def _grams(needle: str) -> list[str]:
     return list({needle[i:i + 2] for i in range(len(needle) - 1)})
 
 
-_stores: dict[Path, DocStore] = {}  # index directory -> store of its published generation
-_stores_lock = threading.Lock()
-
-
-def store_for(index_dir: Path) -> DocStore:
-    """The DocStore of the published generation (raises index.IndexMissing / Incompatible).
-    Once a newer generation is published, the next call loads it and drops the old one."""
-    ix = index_module.open_index(index_dir)
-    with _stores_lock:
-        store = _stores.get(index_dir)
-        if store is None or store.ix is not ix:
-            store = _load(ix, index_module.mined_synonyms(index_dir))
-            _stores[index_dir] = store
-        return store
-
-
-def _load(ix: Index, mined: dict[str, list[str]]) -> DocStore:
-    generation = Path(ix.storage.folder)
-    try:
-        columns = columns_module.open_store(generation)
-    except (OSError, ValueError, KeyError) as error:
-        raise index_module.IndexIncompatible(
-            f"the index in {generation.parent} is incomplete or damaged: "
-            "run `searchapp reindex --full` to rebuild it") from error
-    live = columns.live.astype(bool)
-    place = _facet(columns, "place", "places")
-    section = _facet(columns, "section", "sections")
-    level = _facet(columns, "level", "levels")
-    title = _facet(columns, "title", "titles")
-    year = columns.column("year")
-    return DocStore(
-        ix=ix, columns=columns, synonyms=combine(curated(), mined),
-        analyzer=ix.schema["body"].analyzer, live=live,
-        live_docs=np.flatnonzero(live).astype(np.int32), year=year,
-        date=columns.column("date"), heading=columns.column("heading_level") > 0,
-        place=Facet(place.ids, [columns_module.SEP.join(map(normalize, names))
-                                for names in place.values]),
-        section=section, level=level,
-        facets={"region": _regions(place), "year": _years(year),
-                "level": level, "section": _facet(columns, "top_section", "top_sections")},
-        scored=_scored(columns, live, section, title))
-
-
-def _facet(columns: columns_module.Store, name: str, kind: str) -> Facet:
-    ids, values = columns_module.concat_values(columns, name, kind)
-    return Facet(ids, values)
-
-
-def _regions(place: Facet) -> Facet:
-    """Region names as written (the first of each place's names), merged by name."""
-    names = list(dict.fromkeys(names[0] for names in place.values))
-    position = {name: i for i, name in enumerate(names)}
-    of_place = np.asarray([position[names[0]] for names in place.values] + [-1], np.int32)
-    return Facet(of_place[place.ids], names)
-
-
-def _years(year: np.ndarray) -> Facet:
-    values = np.unique(year[year > 0])
-    ids = np.searchsorted(values, year).astype(np.int32)
-    ids[year <= 0] = -1
-    return Facet(ids, [str(v) for v in values.tolist()])
-
-
-def _scored(columns: columns_module.Store, live: np.ndarray, section: Facet,
-            title: Facet) -> list[Column]:
-    """The BM25F columns with their length norms (averages over live paragraphs)."""
-    result = []
-    for name, weight, b in FIELDS:
-        if name == "body":
-            lengths = (np.concatenate([np.diff(p.offsets) - 1 for p in columns.parts])
-                       if columns.parts else np.zeros(0, np.int64)).astype(np.float64)
-            average = _average(lengths, live)
-            result.append(Column(weight, 1.0 - b + b * lengths / average))
-            continue
-        facet = section if name == "section" else title  # values normalised by the store
-        sizes = np.asarray([len(v) for v in facet.values] + [0], dtype=np.float64)
-        result.append(distinct_column(weight, b, facet.values, facet.ids,
-                                      _average(sizes[facet.ids], live)))
-    return result
-
-
-def _average(lengths: np.ndarray, live: np.ndarray) -> float:
-    return max(float(lengths[live].mean()) if live.any() else 0.0, 1.0)
+def report_from_meta(meta: dict, paragraphs: list[Paragraph]) -> Report:
+    return Report(**dict(meta, parents=tuple(meta["parents"]), paragraphs=paragraphs))

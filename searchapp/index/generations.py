@@ -17,6 +17,7 @@ when its process dies, so a killed run never leaves a stale lock behind.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -25,16 +26,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from searchapp.errors import IndexBusy
+
 CURRENT = "CURRENT"
 LOCK = ".lock"
 BUILD_PREFIX = ".build-"
 _GEN = re.compile(r"gen-(\d{6,})")
 KEEP = 2  # the published generation and the one before it (readers may still hold it)
 LOCK_WAIT = 10.0  # seconds a second reindex waits for the first before giving up
-
-
-class IndexBusy(RuntimeError):
-    """Another process is reindexing the same directory."""
 
 
 @contextmanager
@@ -172,3 +171,15 @@ def write_json_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+FORMAT = 3  # bump whenever the schema, the analysis (normalize, tokenizers) or these files change
+
+
+def read_meta(generation: Path) -> dict | None:
+    """meta.json of a generation, or None when it is missing, damaged or of another format."""
+    try:
+        meta = json.loads((generation / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) and meta.get("format") == FORMAT else None

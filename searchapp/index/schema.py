@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 from whoosh import fields
 
-from searchapp.text.tokenize import word_analyzer
-from searchapp.text.dictionary import Dictionary
 from searchapp.model import Report
+from searchapp.text.dictionary import Dictionary
+from searchapp.text.tokenize import word_analyzer
 
 STORED = ("key", "doc", "n", "title", "region", "parents", "level", "year", "date", "section",
           "top_section", "heading_level", "body")

@@ -28,19 +28,17 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
-from searchapp.index import filecache
-from searchapp.index import fork
+from searchapp.errors import BuildFailed
+from searchapp.index import columns, filecache, fork, segment
 from searchapp.index import generations as publish
-from searchapp.index import segment
-from searchapp.index import columns as store
+from searchapp.index.filecache import Kept
+from searchapp.index.generations import FORMAT, read_meta
+from searchapp.index.schema import documents, make_schema
+from searchapp.model import Report
+from searchapp.text.dictionary import Dictionary, jieba_for, project_dictionary
 from searchapp.text.normalize import normalize_all
 from searchapp.text.tokenize import WordCounts
-from searchapp.text.dictionary import Dictionary, jieba_for, project_dictionary
-from searchapp.index.filecache import Kept
-from searchapp.model import Report
-from searchapp.index.schema import documents, make_schema
 
-FORMAT = 3  # bump whenever the schema, the analysis (normalize, tokenizers) or these files change
 MAX_PARTS = 8  # more segments than this: rebuild (each one costs every query a little)
 MAX_DEAD = 0.25  # more deleted paragraphs than this fraction (and than MIN_DEAD): rebuild
 MIN_DEAD = 1000  # fewer dead paragraphs cost nothing worth a rebuild, however small the index
@@ -110,18 +108,18 @@ def usable(generation: Path | None) -> Path | None:
     return generation if generation and read_meta(generation) else None
 
 
-def _layout(generation: Path) -> store.Layout | None:
+def _layout(generation: Path) -> columns.Layout | None:
     """The store layout of a generation whose Whoosh TOC and store read back and agree;
     None for a disk that lost data or files another program wrote: rebuild it all."""
     try:
-        layout = store.read_layout(generation)
+        layout = columns.read_layout(generation)
         names = [s.segment_id() for s in segment.read_segments(generation)]
     except Exception:  # noqa: BLE001 - whatever the damage, a full build replaces it
         return None
     return layout if names == layout.names else None
 
 
-def _needs_rebuild(layout: store.Layout, stale: list[str], changed: list[Report]) -> bool:
+def _needs_rebuild(layout: columns.Layout, stale: list[str], changed: list[Report]) -> bool:
     """Too many parts or dead paragraphs after this update."""
     if not (stale or changed):
         return False
@@ -133,15 +131,6 @@ def _needs_rebuild(layout: store.Layout, stale: list[str], changed: list[Report]
 def has_work(plan: Plan) -> bool:
     """False when the published generation already matches: then nothing is published."""
     return plan.base is None or bool(plan.changed or plan.stale)
-
-
-def read_meta(generation: Path) -> dict | None:
-    """meta.json of a generation, or None when it is missing, damaged or of another format."""
-    try:
-        meta = json.loads((generation / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return meta if isinstance(meta, dict) and meta.get("format") == FORMAT else None
 
 
 def build(plan: Plan, index_dir: Path, progress: Progress | None) -> Path:
@@ -165,7 +154,7 @@ def build(plan: Plan, index_dir: Path, progress: Progress | None) -> Path:
                 progress("index", total, total)
         if progress:
             progress("write", 0, None)
-        layout = store.read_layout(plan.base) if plan.base else None
+        layout = columns.read_layout(plan.base) if plan.base else None
         stale = layout.docnums_of(plan.stale) if layout else np.zeros(0, np.int64)
         _write_store(directory, plan.base, [name for name, _ in written], layout, stale)
         _write_toc(directory, schema, [seg for _, seg in written], stale)
@@ -200,7 +189,8 @@ def _write_batch(directory: Path, schema: Schema, reports: list[Report],
     bodies = normalize_all([p.text for r in reports for p in r.paragraphs])
     words = schema["body"].analyzer.count_words(_reporting(bodies, reports, progress, total))
     new = _write_segment(directory, reports, words)
-    store.save_part(store.build_part(reports, bodies), directory / store.STORE / new.segment_id())
+    part = columns.build_part(reports, bodies)
+    columns.save_part(part, directory / columns.COLUMNS_DIR / new.segment_id())
     return new.segment_id(), new
 
 
@@ -229,17 +219,17 @@ def _write_segment(directory: Path, reports: Sequence[Report],
 
 
 def _write_store(directory: Path, base: Path | None, new: list[str],
-                 layout: store.Layout | None, stale: np.ndarray) -> None:
+                 layout: columns.Layout | None, stale: np.ndarray) -> None:
     """The generation-wide store files over the old parts (linked) and the new ones."""
-    parts = [store.load_columns(directory / store.STORE / name) for name in new]
+    parts = [columns.load_columns(directory / columns.COLUMNS_DIR / name) for name in new]
     names, live = new, np.ones(sum(p.size for p in parts), dtype=bool)
     if layout is not None:
-        store.link_parts(base, directory, layout.names)
+        columns.link_parts(base, directory, layout.names)
         kept = layout.live.copy()
         kept[stale] = False
         parts, names, live = [*layout.parts, *parts], [*layout.names, *new], \
             np.concatenate([kept, live])
-    store.save_generation(directory, names, live, store.tie_ranks(parts))
+    columns.save_generation(directory, names, live, columns.tie_ranks(parts))
 
 
 def _write_toc(directory: Path, schema: Schema, new: list[segment.W3Segment],
@@ -259,10 +249,10 @@ def _check_count(directory: Path, plan: Plan) -> None:
     expected = sum(k.paragraphs for k in plan.corpus.kept.values())
     with whoosh_index.open_dir(directory).searcher() as searcher:
         found = searcher.doc_count()
-    live = int(np.load(directory / store.STORE / "live.npy").sum())
+    live = int(np.load(directory / columns.COLUMNS_DIR / "live.npy").sum())
     if (found, live) != (expected, expected):
-        raise RuntimeError(f"index holds {found} paragraphs ({live} in the store), expected "
-                           f"{expected}; nothing was published, run `searchapp reindex --full`")
+        raise BuildFailed(f"index holds {found} paragraphs ({live} in the store), expected "
+                          f"{expected}; nothing was published, run `searchapp reindex --full`")
 
 
 def _write_sidecars(build: Path, plan: Plan) -> None:

@@ -13,12 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from searchapp.ingest import cleaning
-from searchapp.ingest import decoding
-from searchapp.ingest import metadata
-from searchapp.ingest import overrides
-from searchapp.ingest import records
-from searchapp.ingest import sections
+from searchapp.ingest import cleaning, decoding, metadata, overrides, records, sections
 from searchapp.model import UNKNOWN, Report
 
 Warn = Callable[[str], None]

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import date as Date
 
-from searchapp.text.normalize import normalize
-from searchapp.text import regions
 from searchapp.model import LEVELS
+from searchapp.text import regions
+from searchapp.text.normalize import normalize
 
 HEAD = 15  # paragraphs searched for title/date/source evidence: the front of the report
 DATE_LINE_MAX = 80

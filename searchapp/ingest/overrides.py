@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from searchapp.ingest import metadata
-from searchapp.text import regions
 from searchapp.model import LEVELS
+from searchapp.text import regions
 
 Warn = Callable[[str], None]
 FIELDS = ("title", "region", "level", "year", "date", "source", "url", "parents")

@@ -1,8 +1,11 @@
-"""Results -> the JSON shape shared by `searchapp search --json` and the web API."""
+"""The one JSON shape of each thing: a report, a hit, Results.
+
+Used by `searchapp search --json`, `searchapp parse --json`, /api/search and /api/doc, so
+the CLI, the API and the tests can never disagree about a field."""
 
 from __future__ import annotations
 
-from searchapp.model import Hit, Results
+from searchapp.model import Hit, Report, Results
 
 
 def results_to_json(results: Results) -> dict:
@@ -27,4 +30,16 @@ def hit_to_json(hit: Hit) -> dict:
         "level": hit.level, "title": hit.title, "date": hit.date, "section": list(hit.section),
         "text": hit.text, "highlight": hit.highlight, "fragment": hit.fragment,
         "spans": [list(span) for span in hit.spans], "score": hit.score,
+    }
+
+
+def report_to_json(report: Report) -> dict:
+    """The report as published (no file paths, hashes or ingestion warnings)."""
+    return {
+        "id": report.id, "title": report.title, "region": report.region,
+        "level": report.level, "year": report.year, "date": report.date,
+        "source": report.source, "url": report.url, "parents": list(report.parents),
+        "glossary": report.glossary,
+        "paragraphs": [{"n": p.n, "text": p.text, "section": list(p.section),
+                        "heading_level": p.heading_level} for p in report.paragraphs],
     }

@@ -10,27 +10,13 @@ import json
 from typing import Any
 
 from searchapp.model import UNKNOWN, Report
-
-
-def to_json(report: Report) -> dict[str, Any]:
-    """The --json shape: metadata plus paragraphs with their section paths."""
-    return {
-        "title": report.title,
-        "region": report.region,
-        "level": report.level,
-        "year": report.year,
-        "date": report.date,
-        "source": report.source,
-        "parents": list(report.parents),
-        "paragraphs": [{"n": p.n, "text": p.text, "section": list(p.section)}
-                       for p in report.paragraphs],
-    }
+from searchapp.render.json import report_to_json
 
 
 def render_json(reports: list[Report], *, collection: bool) -> str:
     """One object for a report file; always a list for a collection file (.jsonl/.csv), so a
     script's shape does not change with the number of records that happened to be readable."""
-    data: Any = [to_json(r) for r in reports] if collection else to_json(reports[0])
+    data: Any = [report_to_json(r) for r in reports] if collection else report_to_json(reports[0])
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import click
 
-from searchapp.search.highlight import ELLIPSIS, window
 from searchapp.model import Hit, Results
+from searchapp.search.highlight import ELLIPSIS, window
 
 # Control characters in document text (ESC above all) could restyle or move the cursor of the
 # user's terminal: print each as U+FFFD, one character for one, so spans stay aligned.

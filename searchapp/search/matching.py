@@ -17,9 +17,9 @@ from itertools import permutations
 
 import numpy as np
 
+from searchapp.index.generation import Facet, Generation, mask
 from searchapp.search import querylang as ql
 from searchapp.text.normalize import normalize
-from searchapp.index.generation import DocStore, Facet, mask
 from searchapp.text.synonyms import expand
 
 OWN, EXPANSION, PIECES = 2, 1, 0
@@ -39,84 +39,84 @@ class Leaf:
     expansions: tuple[str, ...]  # as written in the synonym table, for Results.expanded
 
 
-def compile_leaf(store: DocStore, positive: ql.Term | ql.Phrase) -> Leaf:
+def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     own = normalize(positive.text)
     alternatives = [Alternative((own,), OWN)]
     if isinstance(positive, ql.Phrase) or positive.literal:
         return Leaf(tuple(alternatives), ())
-    expansions = tuple(expand(positive.text, store.synonyms))
+    expansions = tuple(expand(positive.text, gen.synonyms))
     alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
-    pieces = _pieces(store, own)
+    pieces = _pieces(gen, own)
     if pieces:
         alternatives.append(Alternative(pieces, PIECES))
     return Leaf(tuple(alternatives), expansions)
 
 
-def _pieces(store: DocStore, word: str) -> tuple[str, ...]:
+def _pieces(gen: Generation, word: str) -> tuple[str, ...]:
     """The word's jieba words (or, for a single dictionary word, the words inside it),
     without single characters, which would match almost anything."""
-    pieces = store.pieces(word)
+    pieces = gen.pieces(word)
     if len(pieces) < 2:
-        inner = store.subwords(word)
+        inner = gen.subwords(word)
         pieces = [p for p in inner if not any(p != q and p in q for q in inner)]
     pieces = list(dict.fromkeys(p for p in pieces if len(p) > 1 and p != word))
     return tuple(pieces) if len(pieces) > 1 else ()
 
 
-def evaluate(store: DocStore, node: ql.Node, leaves: dict[int, Leaf]) -> np.ndarray:
+def evaluate(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> np.ndarray:
     """The live paragraphs the boolean query matches, as sorted docnums (leaves keyed by
     id() of their AST node)."""
-    return np.flatnonzero(_evaluate(store, node, leaves)).astype(np.int32)
+    return np.flatnonzero(_evaluate(gen, node, leaves)).astype(np.int32)
 
 
-def _evaluate(store: DocStore, node: ql.Node, leaves: dict[int, Leaf]) -> np.ndarray:
+def _evaluate(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> np.ndarray:
     """As a bool mask over docnums (bitwise set algebra costs microseconds per node)."""
     if isinstance(node, ql.Term | ql.Phrase):
         leaf = leaves.get(id(node)) or Leaf((Alternative((normalize(node.text),), OWN),), ())
-        found = [alternative_set(store, a) for a in leaf.alternatives]
-        return mask(store, np.concatenate(found) if len(found) > 1 else found[0])
+        found = [alternative_set(gen, a) for a in leaf.alternatives]
+        return mask(gen, np.concatenate(found) if len(found) > 1 else found[0])
     if isinstance(node, ql.Filter):
-        return mask(store, filter_set(store, node))
+        return mask(gen, filter_set(gen, node))
     if isinstance(node, ql.Not):
-        return store.live & ~_evaluate(store, node.child, leaves)
+        return gen.live & ~_evaluate(gen, node.child, leaves)
     if isinstance(node, ql.Or):
-        result = np.zeros(len(store.live), dtype=bool)
+        result = np.zeros(len(gen.live), dtype=bool)
         for child in node.children:
-            result |= _evaluate(store, child, leaves)
+            result |= _evaluate(gen, child, leaves)
         return result
-    result = store.live.copy()
+    result = gen.live.copy()
     for child in node.children:
         if not isinstance(child, ql.Not):
-            result &= _evaluate(store, child, leaves)
+            result &= _evaluate(gen, child, leaves)
     for child in node.children:
         if isinstance(child, ql.Not):
-            result &= ~_evaluate(store, child.child, leaves)
+            result &= ~_evaluate(gen, child.child, leaves)
     return result
 
 
-def alternative_set(store: DocStore, alternative: Alternative) -> np.ndarray:
+def alternative_set(gen: Generation, alternative: Alternative) -> np.ndarray:
     """Paragraphs holding the alternative (for pieces: all of them, close together)."""
     needle = alternative.needles[0]
     if alternative.tier == OWN:
-        return store.literal(needle)
+        return gen.literal(needle)
     if alternative.tier == EXPANSION and _LATIN_WORD.fullmatch(needle):
-        return store.cached(("word", needle), lambda: _whole_word(store, needle))
-    return store.cached(("pieces", alternative.needles), lambda: _close_pieces(store, alternative))
+        return gen.cached(("word", needle), lambda: _whole_word(gen, needle))
+    return gen.cached(("pieces", alternative.needles), lambda: _close_pieces(gen, alternative))
 
 
-def _whole_word(store: DocStore, needle: str) -> np.ndarray:
+def _whole_word(gen: Generation, needle: str) -> np.ndarray:
     """A Latin-letter expansion the user did not type (AI for 人工智能) must stand as a word,
     not inside one (tAIwan). (Bodies are NUL-separated, so a lookbehind at a body's start
     sees NUL.)"""
     word = re.compile(rf"(?<![a-z0-9]){re.escape(needle)}(?![a-z0-9])")
-    return store.search_each(store.literal(needle), word.search)
+    return gen.search_each(gen.literal(needle), word.search)
 
 
-def _close_pieces(store: DocStore, alternative: Alternative) -> np.ndarray:
+def _close_pieces(gen: Generation, alternative: Alternative) -> np.ndarray:
     """Candidates from the rarest piece only (the common ones, 发展 or 社会, would cost a
     scan each), confirmed by one regular expression on the text."""
-    rarest = min(alternative.needles, key=store.doc_freq_estimate)
-    return store.search_each(store.literal(rarest), near_pattern(alternative.needles).search)
+    rarest = min(alternative.needles, key=gen.doc_freq_estimate)
+    return gen.search_each(gen.literal(rarest), near_pattern(alternative.needles).search)
 
 
 def near_pattern(pieces: tuple[str, ...]) -> re.Pattern[str]:
@@ -127,23 +127,23 @@ def near_pattern(pieces: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(gap.join(map(re.escape, order)) for order in orders), re.S)
 
 
-def filter_set(store: DocStore, node: ql.Filter) -> np.ndarray:
+def filter_set(gen: Generation, node: ql.Filter) -> np.ndarray:
     """Live paragraphs passing a metadata filter, as sorted docnums."""
-    return store.cached(("filter", node.field, node.value), lambda: np.flatnonzero(
-        store.live & _filter(store, node)).astype(np.int32))
+    return gen.cached(("filter", node.field, node.value), lambda: np.flatnonzero(
+        gen.live & _filter(gen, node)).astype(np.int32))
 
 
-def _filter(store: DocStore, node: ql.Filter) -> np.ndarray:
+def _filter(gen: Generation, node: ql.Filter) -> np.ndarray:
     value = normalize(node.value)
     if node.field == "region":  # 孟州 finds 孟州市; 焦作 finds everything under 焦作市
-        return _having(store.place, lambda names: value in names)
+        return _having(gen.place, lambda names: value in names)
     if node.field == "section":  # the path above the paragraph, or the heading itself
-        return _having(store.section, lambda path: value in path) | (
-            store.heading & mask(store, store.literal(value)))
+        return _having(gen.section, lambda path: value in path) | (
+            gen.heading & mask(gen, gen.literal(value)))
     if node.field == "level":
-        return _having(store.level, lambda level: level == node.value)
+        return _having(gen.level, lambda level: level == node.value)
     lo, hi = (int(v) if v else None for v in node.value.split(".."))
-    year = store.year
+    year = gen.year
     return (year > 0) & (year >= (lo or 0)) & (year <= (hi or np.iinfo(np.int32).max))
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from searchapp.search import querylang
 from searchapp.model import SORTS, Query
+from searchapp.search import querylang
 
 ORDER = ("q", "region", "year", "level", "section", "sort", "page")
 MAX_PAGE = 1000

@@ -20,6 +20,8 @@ from itertools import permutations
 
 import numpy as np
 
+from searchapp.index.generation import Generation
+
 K1 = 1.2
 FIELDS = (  # (name, weight, length normalisation b)
     ("body", 1.0, 0.75),
@@ -109,3 +111,28 @@ def _near_patterns(units: tuple[tuple[str, ...], ...]) -> list[tuple[re.Pattern[
 def display_score(tier: int, score: float) -> float:
     """One number that sorts exactly like (tier, score): the tier plus a fraction below 1."""
     return round(tier + score / (score + 1.0), 6)
+
+
+def columns_of(generation: Generation) -> list[Column]:
+    """The generation's BM25F columns, built on first use."""
+    return generation.derived("bm25f", scored_columns)  # type: ignore[return-value]
+
+
+def scored_columns(generation: Generation) -> list[Column]:
+    """The BM25F columns with their length norms (averages over live paragraphs); built
+    once per generation (Generation.derived)."""
+    live, result = generation.live, []
+    for name, weight, b in FIELDS:
+        if name == "body":
+            lengths = generation.columns.body_lengths().astype(np.float64)
+            result.append(Column(weight, 1.0 - b + b * lengths / _average(lengths, live)))
+            continue
+        facet = generation.section if name == "section" else generation.title
+        sizes = np.asarray([len(v) for v in facet.values] + [0], dtype=np.float64)
+        result.append(distinct_column(weight, b, facet.values, facet.ids,
+                                      _average(sizes[facet.ids], live)))
+    return result
+
+
+def _average(lengths: np.ndarray, live: np.ndarray) -> float:
+    return max(float(lengths[live].mean()) if live.any() else 0.0, 1.0)

@@ -12,51 +12,59 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 
+from searchapp.index.generation import EMPTY, Generation
+from searchapp.index.read import Index
+from searchapp.model import SORTS, FacetValue, Hit, Query, Results
 from searchapp.search import querylang as ql
 from searchapp.search import ranking
-from searchapp.text.normalize import normalize
-from searchapp.index.generation import EMPTY, DocStore, store_for
 from searchapp.search.highlight import find_spans, fragment, render
-from searchapp.search.matching import PIECES, Alternative, Leaf, alternative_set, compile_leaf, evaluate
-from searchapp.model import FacetValue, Hit, Query, Results
-from searchapp.search.params import from_params, to_params  # noqa: F401 - part of this module's API
-from searchapp.render.json import results_to_json  # noqa: F401 - part of this module's API
+from searchapp.search.matching import (
+    EXPANSION,
+    OWN,
+    PIECES,
+    Alternative,
+    Leaf,
+    alternative_set,
+    compile_leaf,
+    evaluate,
+)
+from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import curated, expand
 
-WEIGHTS = {2: 1.0, 1: 0.6, 0: 0.4}  # by tier (matching.OWN, EXPANSION, PIECES)
+WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4}  # BM25F weight by tier
 MAX_PER_PAGE = 1000
 
 
-def run(index_dir: Path, query: Query) -> Results:
-    """Search the published index; raises only index.IndexMissing/IndexIncompatible."""
+def run(index: Index, query: Query) -> Results:
+    """Search the published generation; raises only the errors.IndexProblem kinds."""
     started = time.perf_counter()
-    store = store_for(Path(index_dir))
+    gen = index.generation()
     query = _clamped(query)
     parsed = ql.parse(query.q)
     node, notices = _with_parameters(parsed, query)
     if node is None:
-        return Results(query, 0, [], _facet_values(store, EMPTY), _notice(notices))
-    leaves = {id(p): compile_leaf(store, p) for p in ql.positives(node)}
-    matched = evaluate(store, node, leaves)
-    ranked = _rank(store, matched, list(leaves.values()), query)
-    hits = [_hit(store, d, tier, score, leaves.values()) for d, tier, score in ranked]
+        return Results(query, 0, [], _facet_values(gen, EMPTY), _notice(notices))
+    leaves = {id(p): compile_leaf(gen, p) for p in ql.positives(node)}
+    matched = evaluate(gen, node, leaves)
+    ranked = _rank(gen, matched, list(leaves.values()), query)
+    hits = [_hit(gen, d, tier, score, leaves.values()) for d, tier, score in ranked]
     expanded = list(dict.fromkeys(e for leaf in leaves.values() for e in leaf.expansions))
-    return Results(query, len(matched), hits, _facet_values(store, matched), _notice(notices),
+    return Results(query, len(matched), hits, _facet_values(gen, matched), _notice(notices),
                    expanded, round((time.perf_counter() - started) * 1000, 2))
 
 
-def warm(index_dir: Path) -> int:
+def warm(index: Index) -> int:
     """Open the index's columns, stored fields and jieba's dictionary now, so the first
     user's query doesn't pay for them; returns the number of paragraphs."""
-    store = store_for(Path(index_dir))
-    store.pieces("预热")
-    if store.size:
-        store.record(int(store.live_docs[0]))  # opens the stored fields
-    return store.size
+    gen = index.generation()
+    ranking.columns_of(gen)
+    gen.pieces("预热")
+    if gen.size:
+        gen.record(int(gen.live_docs[0]))  # opens the stored fields
+    return gen.size
 
 
 def mark(text: str, q: str) -> str:
@@ -74,7 +82,7 @@ def mark(text: str, q: str) -> str:
 def _clamped(query: Query) -> Query:
     page = max(1, query.page)
     per_page = min(max(1, query.per_page), MAX_PER_PAGE)
-    sort = query.sort if query.sort in ("relevance", "date") else "relevance"
+    sort = query.sort if query.sort in SORTS else SORTS[0]
     return replace(query, page=page, per_page=per_page, sort=sort)
 
 
@@ -111,21 +119,21 @@ class Scored:
     best: list[np.ndarray]  # per leaf
 
 
-def _rank(store: DocStore, matched: np.ndarray, leaves: list[Leaf],
+def _rank(gen: Generation, matched: np.ndarray, leaves: list[Leaf],
           query: Query) -> list[tuple[int, int, float]]:
     """(docnum, tier, score) of the requested page, in result order."""
     wanted = query.page * query.per_page
     if query.sort == "date":  # newest first, then report order; scores only for display
-        order = np.lexsort((store.columns.tie[matched], -store.date[matched],
-                            -store.year[matched]))
+        order = np.lexsort((gen.columns.tie[matched], -gen.date[matched],
+                            -gen.year[matched]))
         page = matched[order[wanted - query.per_page:wanted]]
-        scored = _base_scores(store, page, leaves)
+        scored = _base_scores(gen, page, leaves)
         return list(zip(page.tolist(), scored.tier.tolist(), scored.score.tolist(),
                         strict=True))
-    scored = _base_scores(store, matched, leaves)
+    scored = _base_scores(gen, matched, leaves)
     if _proximity_matters(leaves):
-        _add_proximity(store, scored, leaves, wanted)
-    order = _top(scored.tier, scored.score, store.columns.tie[matched], wanted)
+        _add_proximity(gen, scored, leaves, wanted)
+    order = _top(scored.tier, scored.score, gen.columns.tie[matched], wanted)
     page = order[wanted - query.per_page:wanted]
     return [(int(matched[i]), int(scored.tier[i]), float(scored.score[i])) for i in page]
 
@@ -142,12 +150,12 @@ def _top(tier: np.ndarray, score: np.ndarray, tie: np.ndarray, wanted: int) -> n
     return candidates[order][:wanted]
 
 
-def _base_scores(store: DocStore, matched: np.ndarray, leaves: list[Leaf]) -> Scored:
+def _base_scores(gen: Generation, matched: np.ndarray, leaves: list[Leaf]) -> Scored:
     """Summed over leaves: each leaf's best alternative (highest tier, then BM25F)."""
     scored = Scored(matched, np.zeros(len(matched), np.int64),
                     np.zeros(len(matched), np.float64), [])
     for leaf in leaves:
-        tier, score, best = _leaf_scores(store, leaf, matched)
+        tier, score, best = _leaf_scores(gen, leaf, matched)
         present = best >= 0
         scored.tier += np.where(present, tier, 0)
         scored.score += np.where(present, score, 0.0)
@@ -155,7 +163,7 @@ def _base_scores(store: DocStore, matched: np.ndarray, leaves: list[Leaf]) -> Sc
     return scored
 
 
-def _leaf_scores(store: DocStore, leaf: Leaf,
+def _leaf_scores(gen: Generation, leaf: Leaf,
                  matched: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per matched paragraph: tier, score and index of the leaf's best alternative there.
     Tiers never increase along leaf.alternatives: a later one wins only within its tier."""
@@ -163,28 +171,28 @@ def _leaf_scores(store: DocStore, leaf: Leaf,
     score = np.zeros(len(matched), dtype=np.float64)
     best = np.full(len(matched), -1, dtype=np.int64)
     for i, alternative in enumerate(leaf.alternatives):
-        found = alternative_set(store, alternative)
-        at = np.flatnonzero(store.members(matched, found))
-        values = _alternative_scores(store, alternative, matched[at])
+        found = alternative_set(gen, alternative)
+        at = np.flatnonzero(gen.members(matched, found))
+        values = _alternative_scores(gen, alternative, matched[at])
         wins = (tier[at] < 0) | ((tier[at] == alternative.tier) & (values > score[at]))
         at, values = at[wins], values[wins]
         tier[at], score[at], best[at] = alternative.tier, values, i
     return tier, score, best
 
 
-def _alternative_scores(store: DocStore, alternative: Alternative,
+def _alternative_scores(gen: Generation, alternative: Alternative,
                         docs: np.ndarray) -> np.ndarray:
     """Weighted BM25F of the alternative in each of `docs` (all holding it); computed for
     these paragraphs only, so the cost follows the result set, not the word."""
     total = np.zeros(len(docs), dtype=np.float64)
     for needle in alternative.needles:
         if alternative.tier == PIECES:  # a piece can be very common: estimate, don't look up
-            counts = store.body_counts(needle, docs)
-            doc_freq = store.doc_freq_estimate(needle)
+            counts = gen.body_counts(needle, docs)
+            doc_freq = gen.doc_freq_estimate(needle)
         else:
-            holding = store.literal(needle)
-            counts, doc_freq = store.body_counts(needle, docs, holding), len(holding)
-        total += ranking.bm25f(needle, docs, counts, store.scored, doc_freq, store.size)
+            holding = gen.literal(needle)
+            counts, doc_freq = gen.body_counts(needle, docs, holding), len(holding)
+        total += ranking.bm25f(needle, docs, counts, ranking.columns_of(gen), doc_freq, gen.size)
     return WEIGHTS[alternative.tier] * total
 
 
@@ -194,7 +202,7 @@ def _proximity_matters(leaves: list[Leaf]) -> bool:
                                   for a in leaf.alternatives)
 
 
-def _add_proximity(store: DocStore, scored: Scored, leaves: list[Leaf], wanted: int) -> None:
+def _add_proximity(gen: Generation, scored: Scored, leaves: list[Leaf], wanted: int) -> None:
     """Add the proximity bonus where it can change the page. Paragraphs are visited by the
     best score they could reach (score + the largest bonus), and the visit stops when that
     falls below the current last place: exact, and it touches about a page, not every hit."""
@@ -205,7 +213,7 @@ def _add_proximity(store: DocStore, scored: Scored, leaves: list[Leaf], wanted: 
     while done < len(order):
         visit = order[done:done + batch]
         done += len(visit)
-        texts, starts, ends = store.slices(scored.docs[visit])
+        texts, starts, ends = gen.slices(scored.docs[visit])
         combos = zip(*(best[visit].tolist() for best in scored.best), strict=True)
         for i, text, start, end, combo in zip(visit.tolist(), texts, starts, ends, combos,
                                               strict=True):
@@ -234,14 +242,14 @@ def _units(leaves: list[Leaf], best: tuple[int, ...]) -> tuple[tuple[str, ...], 
 
 # --- results ---------------------------------------------------------------------------------
 
-def _hit(store: DocStore, docnum: int, tier: int, score: float, leaves: Iterable[Leaf]) -> Hit:
-    record, body = store.record(docnum), store.body(docnum)
+def _hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable[Leaf]) -> Hit:
+    record, body = gen.record(docnum), gen.body(docnum)
     needles = []
     at = np.asarray([docnum])
     for leaf in leaves:
         literal = [a for a in leaf.alternatives if a.tier > PIECES]
         needles += [n for a in literal for n in a.needles]
-        if not any(store.members(at, alternative_set(store, a))[0] for a in literal):
+        if not any(gen.members(at, alternative_set(gen, a))[0] for a in literal):
             needles += [n for a in leaf.alternatives if a.tier == PIECES for n in a.needles]
     spans = find_spans(body, needles)
     return Hit(doc=record.doc, paragraph=record.n, region=record.region, year=record.year,
@@ -251,9 +259,9 @@ def _hit(store: DocStore, docnum: int, tier: int, score: float, leaves: Iterable
                spans=tuple(spans), score=ranking.display_score(tier, score))
 
 
-def _facet_values(store: DocStore, matched: np.ndarray) -> dict[str, list[FacetValue]]:
+def _facet_values(gen: Generation, matched: np.ndarray) -> dict[str, list[FacetValue]]:
     """Facets over the whole result set; years newest first, the rest by count."""
-    counts = store.facet_counts(matched)
+    counts = gen.facet_counts(matched)
     facets = {name: [FacetValue(v, c) for v, c in sorted(counter.items(),
                                                           key=lambda vc: (-vc[1], vc[0]))]
               for name, counter in counts.items()}

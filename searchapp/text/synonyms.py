@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 
-from searchapp.text.normalize import normalize
 from searchapp.model import Report
+from searchapp.text.normalize import normalize
 
 Table = dict[str, list[str]]
 

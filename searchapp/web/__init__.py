@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from searchapp.config import Settings
+from searchapp.index.read import Index
+from searchapp.web import api, errors, filters, pages, present, saved_views, security
 
 
 def create_app(settings: Settings, overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build an app serving `settings.index_dir`; `overrides` are Flask config (tests)."""
-    # Imported here: the blueprint modules import settings() from this package.
-    from searchapp.web import api, errors, filters, pages, present, saved_views, security
-
     app = Flask(__name__)
     app.extensions["searchapp"] = settings
+    app.extensions["searchapp.index"] = Index(settings.index_dir)
     app.config.update(TEMPLATES_AUTO_RELOAD=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Chinese in the API
     app.config.update(overrides or {})
@@ -31,8 +31,3 @@ def create_app(settings: Settings, overrides: Mapping[str, Any] | None = None) -
     for blueprint in (pages.bp, saved_views.bp, api.bp):
         app.register_blueprint(blueprint)
     return app
-
-
-def settings() -> Settings:
-    """The Settings of the app handling the current request."""
-    return current_app.extensions["searchapp"]

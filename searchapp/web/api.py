@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from searchapp.render.json import report_to_json, results_to_json
 from searchapp.search import searching as search
-from searchapp.model import Report
-from searchapp.web import settings
+from searchapp.search.params import from_params
+from searchapp.web.context import find_report, index
 from searchapp.web.errors import bad_params
-from searchapp.web.pages import find_report
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -26,24 +26,12 @@ def openapi_document() -> dict[str, Any]:
     return json.loads(text)
 
 
-def report_to_json(report: Report) -> dict[str, Any]:
-    """The report as published (no file paths, hashes or ingestion warnings)."""
-    return {
-        "id": report.id, "title": report.title, "region": report.region,
-        "level": report.level, "year": report.year, "date": report.date,
-        "source": report.source, "url": report.url, "parents": list(report.parents),
-        "glossary": report.glossary,
-        "paragraphs": [{"n": p.n, "text": p.text, "section": list(p.section),
-                        "heading_level": p.heading_level} for p in report.paragraphs],
-    }
-
-
 @bp.get("/search")
 def api_search() -> Response:
-    query, errors = search.from_params(request.args)
+    query, errors = from_params(request.args)
     if errors:
         return bad_params(errors)
-    return jsonify(search.results_to_json(search.run(settings().index_dir, query)))
+    return jsonify(results_to_json(search.run(index(), query)))
 
 
 @bp.get("/doc/<report_id>")

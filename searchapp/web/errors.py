@@ -11,7 +11,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.wrappers import Response
 
-from searchapp.index import build as index
+from searchapp.errors import IndexProblem
 
 TITLES = {
     400: "请求有误",
@@ -71,6 +71,5 @@ def _unexpected(_error: Exception) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(index.IndexMissing, _index_missing)
-    app.register_error_handler(index.IndexIncompatible, _index_missing)
+    app.register_error_handler(IndexProblem, _index_missing)
     app.register_error_handler(InternalServerError, _unexpected)

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from searchapp.search import searching as search
 from searchapp.model import LEVELS, FacetValue, Query, Report, Results
+from searchapp.search.params import to_params
 
 FILTERS = ("region", "year", "level", "section")
 
@@ -34,12 +34,12 @@ class Chip:
 
 
 def query_string(query: Query, **changes: object) -> str:
-    return urlencode(search.to_params(replace(query, **changes)))
+    return urlencode(to_params(replace(query, **changes)))
 
 
 def params(query: Query) -> list[tuple[str, str]]:
     """Canonical parameters of the first page (what a saved search names)."""
-    return search.to_params(replace(query, page=1))
+    return to_params(replace(query, page=1))
 
 
 def search_url(query: Query, base: str = "/search", **changes: object) -> str:

@@ -10,7 +10,9 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from searchapp import saved
 from searchapp.search import searching as search
-from searchapp.web import present, settings
+from searchapp.search.params import from_params
+from searchapp.web import present
+from searchapp.web.context import index, settings
 from searchapp.web.errors import bad_params
 
 bp = Blueprint("saved", __name__)
@@ -18,10 +20,10 @@ bp = Blueprint("saved", __name__)
 
 def current_total(query_string: str) -> int | None:
     """Hits now: the saved URL run again (None if the saved URL no longer parses)."""
-    query, errors = search.from_params(dict(parse_qsl(query_string)))
+    query, errors = from_params(dict(parse_qsl(query_string)))
     if errors:
         return None
-    return search.run(settings().index_dir, replace(query, page=1, per_page=1)).total
+    return search.run(index(), replace(query, page=1, per_page=1)).total
 
 
 @bp.get("/saved")
@@ -33,10 +35,10 @@ def listing() -> str:
 
 @bp.post("/saved")
 def create() -> Response:
-    query, errors = search.from_params(request.form)
+    query, errors = from_params(request.form)
     if errors:
         return bad_params(errors)
-    total = search.run(settings().index_dir, replace(query, per_page=1)).total
+    total = search.run(index(), replace(query, per_page=1)).total
     entry = saved.create(settings().instance_dir, request.form.get("name", ""),
                          present.query_string(query), total)
     return redirect(url_for("saved.listing", created=entry.slug), code=303)

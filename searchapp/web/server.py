@@ -6,30 +6,36 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.http.errors import LimitRequestLine
 
 from searchapp import progress
-from searchapp.index import build as index
-from searchapp.search import searching as search
 from searchapp.config import Settings
+
+if TYPE_CHECKING:
+    from searchapp.index.build import ReindexSummary
+from searchapp.errors import IndexProblem
+from searchapp.index.read import Index
+from searchapp.search import searching as search
 from searchapp.web import create_app, security
 
 
-def ensure_index(settings: Settings) -> index.ReindexSummary | None:
+def ensure_index(settings: Settings) -> ReindexSummary | None:
     """Build the index if there is none (or an unreadable one); None if it was fine.
 
     Progress and warnings go to stderr through the same reporter as `reindex`."""
     try:
-        index.open_index(settings.index_dir)
+        Index(settings.index_dir).generation()
         return None
-    except (index.IndexMissing, index.IndexIncompatible):
+    except IndexProblem:
+        from searchapp.index import build  # the writer, loaded only when there is no index
+
         reporter = progress.Reporter()
         try:
-            return index.reindex(settings.corpus, settings.index_dir, progress=reporter,
+            return build.reindex(settings.corpus, settings.index_dir, progress=reporter,
                                  warn=reporter.warn)
         finally:
             reporter.close()
@@ -41,12 +47,12 @@ def check_instance(settings: Settings) -> None:
     security.load_secret_key(settings.instance_dir)
 
 
-def warm_up(settings: Settings) -> None:
+def warm_up(app: Flask) -> None:
     """Load the dictionary and the index in each worker before it takes requests, so the
     first visitor does not pay seconds of start-up cost. A failure here is only logged:
     the request that follows will show the real, friendly error."""
     try:
-        search.warm(settings.index_dir)
+        search.warm(app.extensions["searchapp.index"])
     except Exception:  # noqa: BLE001 - never stop a worker from booting over a warm-up
         logging.getLogger("searchapp").exception("warm-up search failed")
 
@@ -66,7 +72,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def load(self) -> Flask:
         """Runs in each worker (no preloading): every process opens its own index."""
         app = create_app(self.settings)
-        warm_up(self.settings)
+        warm_up(app)
         return app
 
 

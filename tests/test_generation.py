@@ -4,19 +4,21 @@ count the live paragraphs of the published generation, nothing more."""
 import gc
 import random
 import weakref
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import opened
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from searchapp.errors import IndexDamaged
 from searchapp.index import build as index
-from searchapp.text.normalize import normalize
-from searchapp.index.generation import DocStore, store_for
-from searchapp.search.matching import filter_set
+from searchapp.index import generations as publish
+from searchapp.index.generation import Generation
 from searchapp.model import Paragraph, Report
+from searchapp.search.matching import filter_set
 from searchapp.search.querylang import Filter
+from searchapp.text.normalize import normalize
 
 ALPHABET = "乡村振兴发展经济營商環境ＡＩai 1９"
 
@@ -36,15 +38,15 @@ def random_reports(seed: int = 5) -> list[Report]:
 
 
 @pytest.fixture(scope="module")
-def random_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[DocStore, dict]:
+def random_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Generation, dict]:
     directory = tmp_path_factory.mktemp("random") / "index"
     reports = random_reports()
     index.index_reports(reports, directory)
     texts = {(r.id, p.n): normalize(p.text) for r in reports for p in r.paragraphs}
-    return store_for(directory), texts
+    return opened(directory).generation(), texts
 
 
-def keys(store: DocStore, docs: np.ndarray) -> set[tuple[str, int]]:
+def keys(store: Generation, docs: np.ndarray) -> set[tuple[str, int]]:
     return {(record.doc, record.n) for record in map(store.record, docs)}
 
 
@@ -73,7 +75,7 @@ def test_literal_matches_brute_force_for_any_needle(random_index, needle):
 
 
 def test_a_needle_never_spans_two_paragraphs(make_index, make_report):
-    store = store_for(make_index([make_report("r", "推进乡村", "振兴产业")]))
+    store = opened(make_index([make_report("r", "推进乡村", "振兴产业")])).generation()
     assert (len(store.literal("乡村振兴")), len(store.literal("村振"))) == (0, 0)
     assert keys(store, store.literal("振兴")) == {("r", 2)}
 
@@ -82,7 +84,7 @@ def test_replaced_paragraphs_are_not_found(make_index, make_report, tmp_path):
     directory = tmp_path / "index"
     make_index([make_report("a", "旧的氢能规划。"), make_report("b", "储能电站。")], directory)
     make_index([make_report("a", "新的氢能规划。"), make_report("b", "储能电站。")], directory)
-    store = store_for(directory)
+    store = opened(directory).generation()
     assert (keys(store, store.literal("旧的")), keys(store, store.literal("氢能"))) == (
         set(), {("a", 1)})
     assert store.size == 2
@@ -91,9 +93,10 @@ def test_replaced_paragraphs_are_not_found(make_index, make_report, tmp_path):
 def test_a_new_generation_replaces_the_old_store(make_index, make_report, tmp_path):
     directory = tmp_path / "index"
     make_index([make_report("a", "旧的氢能规划。")], directory)
-    old = weakref.ref(store_for(directory))
+    old = weakref.ref(opened(directory).generation())
     make_index([make_report("a", "新的氢能规划。")], directory)
-    assert keys(store_for(directory), store_for(directory).literal("新的")) == {("a", 1)}
+    current = opened(directory).generation()
+    assert keys(current, current.literal("新的")) == {("a", 1)}
     gc.collect()
     assert old() is None  # a long-running server does not keep every generation
 
@@ -117,7 +120,7 @@ def test_paragraphs_of_several_parts_read_like_one(make_index, make_report, tmp_
                directory)
     make_index([make_report("a", "氢能一。", "氢能氢能二。"), make_report("b", "储能和氢能。"),
                 *others], directory)
-    store = store_for(directory)
+    store = opened(directory).generation()
     holding = store.literal("氢能")
     assert (len(store.columns.parts), store.size) == (2, 13)
     assert [(r.doc, r.n) for r in map(store.record, holding)] == [
@@ -144,7 +147,7 @@ def test_section_filter_matches_the_path_or_the_heading_itself(make_index):
         Paragraph(2, "道路建设。", ("一、工作回顾",)),
         Paragraph(3, "二、工作安排", heading_level=1),
         Paragraph(4, "工作回顾表明……", ("二、工作安排",))])
-    store = store_for(make_index([report]))
+    store = opened(make_index([report])).generation()
     assert keys(store, filter_set(store, Filter("section", "工作回顾"))) == {("r", 1), ("r", 2)}
 
 
@@ -157,7 +160,8 @@ def test_facet_counts_count_each_value_over_the_given_paragraphs(random_index):
 
 
 def test_record_holds_the_stored_text_not_the_normalised_one(make_index, make_report):
-    store = store_for(make_index([make_report("r", "持續優化營商環境。", region="沁阳市")]))
+    directory = make_index([make_report("r", "持續優化營商環境。", region="沁阳市")])
+    store = opened(directory).generation()
     [docnum] = store.literal("营商环境")
     record = store.record(docnum)
     assert (record.doc, record.n, record.text, record.region) == (
@@ -166,7 +170,7 @@ def test_record_holds_the_stored_text_not_the_normalised_one(make_index, make_re
 
 def test_index_without_columns_asks_for_a_full_rebuild(make_index, make_report):
     directory = make_index([make_report("r", "氢能。")])
-    generation = Path(index.open_index(directory).storage.folder)
+    generation = publish.current(directory)
     (generation / "store" / "parts.json").unlink()
-    with pytest.raises(index.IndexIncompatible, match="reindex --full"):
-        store_for(directory)
+    with pytest.raises(IndexDamaged, match="reindex --full"):
+        opened(directory).generation()

@@ -1,0 +1,130 @@
+"""Opening an index directory for searching: the `Index` handle a server or CLI keeps.
+
+One `Index` per directory is created by `create_app` or the CLI and passed down; it
+opens the published generation once, and again only when `CURRENT` names a new one,
+under a lock (gunicorn's threads share it). Nothing here imports the writer: a
+serving process loads the read side only.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from searchapp.errors import IndexDamaged, IndexIncompatible, IndexMissing
+from searchapp.index import columns as columns_module
+from searchapp.index import generations
+from searchapp.index.generation import Facet, Generation
+from searchapp.text.normalize import normalize
+from searchapp.text.synonyms import combine, curated
+
+
+class Index:
+    """An index directory; `generation()` is the published generation, opened once."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._open: Generation | None = None
+
+    def __repr__(self) -> str:
+        return f"Index({str(self.directory)!r})"
+
+    def generation(self) -> Generation:
+        """The published generation (IndexMissing / IndexIncompatible / IndexDamaged)."""
+        stamp = _published_stamp(self.directory)
+        with self._lock:
+            if self._open is None or self._open.stamp != stamp:
+                self._open = None  # let the old generation's memory go before loading
+                self._open = open_generation(stamp, self.directory)
+            return self._open
+
+
+def _published_stamp(directory: Path) -> tuple:
+    """Identifies the published generation, even if a deleted index directory is rebuilt
+    under the same name; a generation can vanish between reading CURRENT and its stat."""
+    for _ in range(3):
+        generation = generations.current(directory)
+        if generation is None:
+            raise IndexMissing(f"no search index in {directory}: "
+                               "run `searchapp reindex` to build it")
+        try:
+            info = (generation / "meta.json").stat()
+        except FileNotFoundError:
+            continue
+        return generation, info.st_ino, info.st_mtime_ns
+    raise IndexMissing(f"the index in {directory} keeps changing; try again")
+
+
+def _incompatible(directory: Path) -> str:
+    return (f"the index in {directory} was built by another version of searchapp: "
+            "run `searchapp reindex` to rebuild it")
+
+
+def _damaged(directory: Path) -> str:
+    return (f"the index in {directory} is incomplete or damaged: "
+            "run `searchapp reindex --full` to rebuild it")
+
+
+def open_generation(stamp: tuple, directory: Path) -> Generation:
+    path = stamp[0]
+    if generations.read_meta(path) is None:
+        raise IndexIncompatible(_incompatible(directory))
+    try:
+        ix = whoosh_index.open_dir(path)
+    except Exception as error:  # an unpicklable schema, missing TOC, foreign files...
+        raise IndexIncompatible(_incompatible(directory)) from error
+    try:
+        columns = columns_module.open_columns(path)
+        reports = json.loads((path / "reports.json").read_text(encoding="utf-8"))
+        mined_path = path / "synonyms.json"
+        mined = json.loads(mined_path.read_text(encoding="utf-8")) \
+            if mined_path.exists() else {}
+    except (OSError, ValueError, KeyError) as error:
+        raise IndexDamaged(_damaged(directory)) from error
+    if not isinstance(reports, dict) or not isinstance(mined, dict):
+        raise IndexDamaged(_damaged(directory))
+    return _assemble(ix, columns, reports, mined, stamp)
+
+
+def _assemble(ix: whoosh_index.Index, columns: columns_module.Columns, reports: dict,
+              mined: dict[str, list[str]], stamp: tuple) -> Generation:
+    live = columns.live.astype(bool)
+    place = _facet(columns, "place", "places")
+    level = _facet(columns, "level", "levels")
+    year = columns.column("year")
+    return Generation(
+        ix=ix, columns=columns, synonyms=combine(curated(), mined),
+        analyzer=ix.schema["body"].analyzer, live=live,
+        live_docs=np.flatnonzero(live).astype(np.int32), year=year,
+        date=columns.column("date"), heading=columns.column("heading_level") > 0,
+        place=Facet(place.ids, [columns_module.SEP.join(map(normalize, names))
+                                for names in place.values]),
+        section=_facet(columns, "section", "sections"), level=level,
+        facets={"region": _regions(place), "year": _years(year),
+                "level": level, "section": _facet(columns, "top_section", "top_sections")},
+        title=_facet(columns, "title", "titles"), reports=reports, stamp=stamp)
+
+
+def _facet(columns: columns_module.Columns, name: str, kind: str) -> Facet:
+    ids, values = columns_module.concat_values(columns, name, kind)
+    return Facet(ids, values)
+
+
+def _regions(place: Facet) -> Facet:
+    """Region names as written (the first of each place's names), merged by name."""
+    names = list(dict.fromkeys(names[0] for names in place.values))
+    position = {name: i for i, name in enumerate(names)}
+    of_place = np.asarray([position[names[0]] for names in place.values] + [-1], np.int32)
+    return Facet(of_place[place.ids], names)
+
+
+def _years(year: np.ndarray) -> Facet:
+    values = np.unique(year[year > 0])
+    ids = np.searchsorted(values, year).astype(np.int32)
+    ids[year <= 0] = -1
+    return Facet(ids, [str(v) for v in values.tolist()])

@@ -1,0 +1,37 @@
+"""What a view needs from the app it runs in: its Settings, its Index, and a report by id.
+
+create_app puts them in `app.extensions`; views reach them through these functions so
+that no blueprint imports the package that registers it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, current_app
+
+from searchapp.config import Settings
+from searchapp.index.read import Index
+from searchapp.model import Report
+
+REPORT_ID = re.compile(r"[A-Za-z0-9_\-\u4e00-\u9fff]{1,200}")
+
+
+def settings() -> Settings:
+    """The Settings of the app handling the current request."""
+    return current_app.extensions["searchapp"]
+
+
+def index() -> Index:
+    """The app's one Index: every request of every thread shares its opened generation."""
+    return current_app.extensions["searchapp.index"]
+
+
+def find_report(report_id: str) -> Report:
+    """The report, or a 404: ids are checked first so no odd string reaches the index."""
+    report = index().generation().report(report_id) if REPORT_ID.fullmatch(report_id) \
+        else None
+    if report is None:
+        abort(404, description=f"没有编号为“{report_id[:100]}”的报告："
+                               "可能链接有误，或该报告已不在索引中。")
+    return report
