@@ -145,6 +145,40 @@ def search(settings: config.Settings, query: str, index_dir: Path | None, region
         click.echo(terminal.render_results(results, color=color), color=color)
 
 
+@main.command("eval")
+@click.argument("judgments", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--index", "index_dir", type=click.Path(path_type=Path),
+              help="Index directory. Default: index/ or $SEARCHAPP_INDEX.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_obj
+def evaluate(settings: config.Settings, judgments: Path, index_dir: Path | None,
+             as_json: bool) -> None:
+    """Score the ranking against graded JUDGMENTS (JSON Lines; README: Relevance).
+
+    Prints nDCG@10, P@10, Recall@100 and MRR per query, per kind and overall.
+    """
+    import json
+
+    from searchapp import evaluation
+    from searchapp.index.read import Index
+    from searchapp.model import Query
+    from searchapp.search import searching
+
+    settings = settings.with_overrides(index_dir=index_dir)
+    index = Index(settings.index_dir)
+    judged = evaluation.read_judgments(judgments)
+
+    def ranked(q: str) -> list[tuple[str, int]]:
+        hits = searching.run(index, Query(q=q, per_page=evaluation.DEPTH)).hits
+        return [(h.doc, h.paragraph) for h in hits]
+
+    scores = evaluation.evaluate(judged, ranked)
+    if as_json:
+        click.echo(json.dumps(evaluation.report_json(scores), ensure_ascii=False, indent=2))
+    else:
+        click.echo(evaluation.report_text(scores, judged))
+
+
 def _argv_text(value: str) -> str:
     """Arguments whose bytes are not UTF-8 arrive as lone surrogates (surrogateescape), which
     no output can encode: show them as U+FFFD, so --json stays valid UTF-8."""

@@ -18,6 +18,7 @@ budget); a newly published generation is a new Generation object.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -185,6 +186,23 @@ class Generation:
             return self._count(needle, docs).astype(np.float64)
         counts = self.cached(("counts", needle), lambda: self._count(needle, holding))
         return counts[self.positions(docs, holding)].astype(np.float64)
+
+    def mention_counts(self, needle: str, docs: np.ndarray, holding: np.ndarray,
+                       patterns: tuple[re.Pattern[str], ...]) -> np.ndarray:
+        """Matches of each pattern (built around `needle`) in each of `docs`, shape
+        (len(patterns), len(docs)): how a paragraph mentions a word (in a list, leading a
+        clause) for ranking. Counted once over all of `holding` (literal(needle)) and kept
+        for the generation, like body_counts, so the cost is paid by a word's first query."""
+        def count_all() -> np.ndarray:
+            texts, starts, ends = self.slices(holding)
+            texts = list(texts)
+            return np.stack([np.fromiter(map(len, map(p.findall, texts, starts, ends)),
+                                         dtype=np.int32, count=len(holding))
+                             for p in patterns]) if len(holding) else \
+                np.zeros((len(patterns), 0), np.int32)
+        key = ("mentions", needle, tuple(p.pattern for p in patterns))
+        counts = self.cached(key, count_all)
+        return counts[:, self.positions(docs, holding)]
 
     def _count(self, needle: str, docs: np.ndarray) -> np.ndarray:
         texts, starts, ends = self.slices(docs)

@@ -173,7 +173,7 @@ def write_json_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-FORMAT = 3  # bump whenever the schema, the analysis (normalize, tokenizers) or these files change
+FORMAT = 4  # bump whenever the schema, the analysis (normalize, tokenizers) or these files change
 
 
 def read_meta(generation: Path) -> dict | None:

@@ -4,6 +4,12 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
   OWN        the user's own word or phrase, as a literal substring (exact by construction)
   EXPANSION  its synonyms/abbreviations, literally (curated table + pairs mined from the corpus)
   PIECES     its jieba pieces, all present and close together (乡村全面振兴 for 乡村振兴)
+  PART       one part of it, for when reports use other words: each part of a multi-part
+             expansion (碳达峰 or 碳中和 for 双碳), and the word's rarest piece alone, which
+             is its specific part (民营 of 民营经济 finds 民营企业; 节水 of 节水农业
+             finds 节水灌溉), chosen by rarity in this index, not from a list
+A lower tier never pushes a higher one down (search.py orders by tier first), so each
+tier only adds recall below what the reader literally asked for.
 `=word` and "quoted phrases" have OWN only, and so do excluded words: `-乡村振兴`
 must not throw out every paragraph that merely mentions 乡村.
 """
@@ -22,7 +28,9 @@ from searchapp.search import querylang as ql
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import expand
 
-OWN, EXPANSION, PIECES = 2, 1, 0
+OWN, EXPANSION, PIECES, PART = 3, 2, 1, 0
+PART_MAX_SHARE = 0.02  # a piece in more paragraphs than this is not specific enough alone
+_PART_SPLIT = re.compile(r"[、，,；;\s]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
 PIECES_MAX_GAP = 6  # characters allowed between consecutive pieces (乡村全面振兴: 2)
 
@@ -49,7 +57,23 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     pieces = _pieces(gen, own)
     if pieces:
         alternatives.append(Alternative(pieces, PIECES))
-    return Leaf(tuple(alternatives), expansions)
+    parts = _parts(gen, own, [normalize(e) for e in expansions], pieces)
+    alternatives += [Alternative((part,), PART) for part in parts]
+    return Leaf(tuple(alternatives), expansions + tuple(parts))
+
+
+def _parts(gen: Generation, own: str, expansions: list[str],
+           pieces: tuple[str, ...]) -> list[str]:
+    """PART needles: the parts of multi-part expansions, and the rarest piece of the word
+    when it is rare enough to stand for the topic alone."""
+    found = [part for e in expansions for part in _PART_SPLIT.split(e)
+             if len(part) >= 2 and part != e]
+    if pieces:
+        rarest = min(pieces, key=gen.doc_freq_estimate)
+        if len(gen.literal(rarest)) <= PART_MAX_SHARE * max(gen.size, 1):
+            found.append(rarest)
+    taken = {own, *expansions}
+    return [p for p in dict.fromkeys(found) if p not in taken and own not in p]
 
 
 def _pieces(gen: Generation, word: str) -> tuple[str, ...]:
@@ -97,7 +121,7 @@ def _evaluate(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> np.nda
 def alternative_set(gen: Generation, alternative: Alternative) -> np.ndarray:
     """Paragraphs holding the alternative (for pieces: all of them, close together)."""
     needle = alternative.needles[0]
-    if alternative.tier == OWN:
+    if alternative.tier in (OWN, PART):
         return gen.literal(needle)
     if alternative.tier == EXPANSION and _LATIN_WORD.fullmatch(needle):
         return gen.cached(("word", needle), lambda: _whole_word(gen, needle))

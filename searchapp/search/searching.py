@@ -24,6 +24,7 @@ from searchapp.search.highlight import find_spans, fragment, render
 from searchapp.search.matching import (
     EXPANSION,
     OWN,
+    PART,
     PIECES,
     Alternative,
     Leaf,
@@ -34,12 +35,13 @@ from searchapp.search.matching import (
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import curated, expand
 
-WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4}  # BM25F weight by tier
+WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4, PART: 0.3}  # BM25F weight by tier
 MAX_PER_PAGE = 1000
 
 
-def run(index: Index, query: Query) -> Results:
-    """Search the published generation; raises only the errors.IndexProblem kinds."""
+def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) -> Results:
+    """Search the published generation; raises only the errors.IndexProblem kinds.
+    `weights` is for tuning on judged queries (eval/tune.py); everyone else gets DEFAULT."""
     started = time.perf_counter()
     gen = index.generation()
     query = _clamped(query)
@@ -49,7 +51,7 @@ def run(index: Index, query: Query) -> Results:
         return Results(query, 0, [], _facet_values(gen, EMPTY), _notice(notices))
     leaves = {id(p): compile_leaf(gen, p) for p in ql.positives(node)}
     matched = evaluate(gen, node, leaves)
-    ranked = _rank(gen, matched, list(leaves.values()), query)
+    ranked = _rank(gen, matched, list(leaves.values()), query, weights)
     hits = [_hit(gen, d, tier, score, leaves.values()) for d, tier, score in ranked]
     expanded = list(dict.fromkeys(e for leaf in leaves.values() for e in leaf.expansions))
     return Results(query, len(matched), hits, _facet_values(gen, matched), _notice(notices),
@@ -120,17 +122,17 @@ class Scored:
 
 
 def _rank(gen: Generation, matched: np.ndarray, leaves: list[Leaf],
-          query: Query) -> list[tuple[int, int, float]]:
+          query: Query, weights: ranking.Weights) -> list[tuple[int, int, float]]:
     """(docnum, tier, score) of the requested page, in result order."""
     wanted = query.page * query.per_page
     if query.sort == "date":  # newest first, then report order; scores only for display
         order = np.lexsort((gen.columns.tie[matched], -gen.date[matched],
                             -gen.year[matched]))
         page = matched[order[wanted - query.per_page:wanted]]
-        scored = _base_scores(gen, page, leaves)
+        scored = _base_scores(gen, page, leaves, weights)
         return list(zip(page.tolist(), scored.tier.tolist(), scored.score.tolist(),
                         strict=True))
-    scored = _base_scores(gen, matched, leaves)
+    scored = _base_scores(gen, matched, leaves, weights)
     if _proximity_matters(leaves):
         _add_proximity(gen, scored, leaves, wanted)
     order = _top(scored.tier, scored.score, gen.columns.tie[matched], wanted)
@@ -150,12 +152,13 @@ def _top(tier: np.ndarray, score: np.ndarray, tie: np.ndarray, wanted: int) -> n
     return candidates[order][:wanted]
 
 
-def _base_scores(gen: Generation, matched: np.ndarray, leaves: list[Leaf]) -> Scored:
+def _base_scores(gen: Generation, matched: np.ndarray, leaves: list[Leaf],
+                 weights: ranking.Weights) -> Scored:
     """Summed over leaves: each leaf's best alternative (highest tier, then BM25F)."""
     scored = Scored(matched, np.zeros(len(matched), np.int64),
                     np.zeros(len(matched), np.float64), [])
     for leaf in leaves:
-        tier, score, best = _leaf_scores(gen, leaf, matched)
+        tier, score, best = _leaf_scores(gen, leaf, matched, weights)
         present = best >= 0
         scored.tier += np.where(present, tier, 0)
         scored.score += np.where(present, score, 0.0)
@@ -163,8 +166,8 @@ def _base_scores(gen: Generation, matched: np.ndarray, leaves: list[Leaf]) -> Sc
     return scored
 
 
-def _leaf_scores(gen: Generation, leaf: Leaf,
-                 matched: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _leaf_scores(gen: Generation, leaf: Leaf, matched: np.ndarray,
+                 weights: ranking.Weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per matched paragraph: tier, score and index of the leaf's best alternative there.
     Tiers never increase along leaf.alternatives: a later one wins only within its tier."""
     tier = np.full(len(matched), -1, dtype=np.int64)
@@ -173,18 +176,19 @@ def _leaf_scores(gen: Generation, leaf: Leaf,
     for i, alternative in enumerate(leaf.alternatives):
         found = alternative_set(gen, alternative)
         at = np.flatnonzero(gen.members(matched, found))
-        values = _alternative_scores(gen, alternative, matched[at])
+        values = _alternative_scores(gen, alternative, matched[at], weights)
         wins = (tier[at] < 0) | ((tier[at] == alternative.tier) & (values > score[at]))
         at, values = at[wins], values[wins]
         tier[at], score[at], best[at] = alternative.tier, values, i
     return tier, score, best
 
 
-def _alternative_scores(gen: Generation, alternative: Alternative,
-                        docs: np.ndarray) -> np.ndarray:
+def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndarray,
+                        weights: ranking.Weights) -> np.ndarray:
     """Weighted BM25F of the alternative in each of `docs` (all holding it); computed for
     these paragraphs only, so the cost follows the result set, not the word."""
     total = np.zeros(len(docs), dtype=np.float64)
+    columns = ranking.columns_of(gen, weights.body_b)
     for needle in alternative.needles:
         if alternative.tier == PIECES:  # a piece can be very common: estimate, don't look up
             counts = gen.body_counts(needle, docs)
@@ -192,7 +196,13 @@ def _alternative_scores(gen: Generation, alternative: Alternative,
         else:
             holding = gen.literal(needle)
             counts, doc_freq = gen.body_counts(needle, docs, holding), len(holding)
-        total += ranking.bm25f(needle, docs, counts, ranking.columns_of(gen), doc_freq, gen.size)
+            if weights.passing:
+                [passing] = gen.mention_counts(needle, docs, holding,
+                                               (ranking.passing_pattern(needle),))
+                counts = ranking.effective_counts(counts, passing, weights)
+        total += ranking.bm25f(needle, docs, counts, columns, doc_freq, gen.size)
+    if weights.heading != 1.0:
+        total *= np.where(gen.heading[docs], weights.heading, 1.0)
     return WEIGHTS[alternative.tier] * total
 
 
@@ -247,10 +257,11 @@ def _hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable
     needles = []
     at = np.asarray([docnum])
     for leaf in leaves:
-        literal = [a for a in leaf.alternatives if a.tier > PIECES]
-        needles += [n for a in literal for n in a.needles]
-        if not any(gen.members(at, alternative_set(gen, a))[0] for a in literal):
-            needles += [n for a in leaf.alternatives if a.tier == PIECES for n in a.needles]
+        for tiers in ((OWN, EXPANSION), (PIECES,), (PART,)):  # the best tier it holds
+            chosen = [a for a in leaf.alternatives if a.tier in tiers]
+            needles += [n for a in chosen for n in a.needles]
+            if any(gen.members(at, alternative_set(gen, a))[0] for a in chosen):
+                break
     spans = find_spans(body, needles)
     return Hit(doc=record.doc, paragraph=record.n, region=record.region, year=record.year,
                level=record.level, title=record.title, date=record.date,
