@@ -52,6 +52,9 @@ def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) 
     leaves = {id(p): compile_leaf(gen, p) for p in ql.positives(node)}
     matched = evaluate(gen, node, leaves)
     ranked = _rank(gen, matched, list(leaves.values()), query, weights)
+    if ranked and query.page == 1 and ranked[0][1] < OWN * len(leaves) and _all_and(node):
+        words = "」「".join(p.text for p in ql.positives(node))
+        notices.append(f"没有段落同时包含「{words}」，以下是含相关表述的段落。")
     hits = [_hit(gen, d, tier, score, leaves.values()) for d, tier, score in ranked]
     expanded = list(dict.fromkeys(e for leaf in leaves.values() for e in leaf.expansions))
     return Results(query, len(matched), hits, _facet_values(gen, matched), _notice(notices),
@@ -102,6 +105,13 @@ def _with_parameters(parsed: ql.Parsed, query: Query) -> tuple[ql.Node | None, l
     parts = ([parsed.node] if parsed.node is not None else []) + extra
     node = parts[0] if len(parts) == 1 else ql.And(tuple(parts)) if parts else None
     return node, notices
+
+
+def _all_and(node: ql.Node) -> bool:
+    """Every word is required (no OR): then the best tier says whether all were found."""
+    if isinstance(node, ql.And):
+        return all(_all_and(c) for c in node.children)
+    return not isinstance(node, ql.Or)
 
 
 def _notice(notices: list[str]) -> str | None:
