@@ -8,12 +8,15 @@ the JSON API and the CLI all render the very same Results.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 UNKNOWN = "unknown"
 
 LEVELS = ("national", "province", "prefecture", "county")
 SORTS = ("relevance", "date")
+
+Warn = Callable[[str], None]  # where a stage reports a problem it recovered from
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,9 @@ from searchapp.errors import CorpusError
 from searchapp.index import filecache, writing
 from searchapp.index import generations as publish
 from searchapp.ingest import cleaning
-from searchapp.model import Report
+from searchapp.model import Report, Warn
 
 Progress = writing.Progress
-Warn = Callable[[str], None]
 
 
 @dataclass

@@ -13,12 +13,12 @@ always agrees with that generation's index.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from searchapp.model import Report
+from searchapp.model import Report, Warn
 from searchapp.text import synonyms
 from searchapp.text.dictionary import mine_terms
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from searchapp.ingest import cleaning
 
 FILES = "files.json"
-Warn = Callable[[str], None]
 
 
 @dataclass

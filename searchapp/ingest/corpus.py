@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from searchapp.ingest import cleaning, decoding, metadata, overrides, records, sections
-from searchapp.model import UNKNOWN, Report
+from searchapp.model import UNKNOWN, Report, Warn
 
-Warn = Callable[[str], None]
 TEXT_SUFFIXES = (".txt", ".md")
 REPORT_SUFFIXES = (*TEXT_SUFFIXES, *records.SUFFIXES)
 RULES_FILE = "cleaning.toml"  # at a corpus root: extra cleaning rules for that corpus

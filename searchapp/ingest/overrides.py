@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from searchapp.ingest import metadata
-from searchapp.model import LEVELS
+from searchapp.model import LEVELS, Warn
 from searchapp.text import regions
 
-Warn = Callable[[str], None]
 FIELDS = ("title", "region", "level", "year", "date", "source", "url", "parents")
 SUFFIXES = (".meta.toml", ".meta.json")
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from searchapp.ingest import cleaning
+from searchapp.model import Warn
 
-Warn = Callable[[str], None]
 SUFFIXES = (".jsonl", ".csv")
 # canonical field -> accepted column / key names (case-insensitive), in order of preference
 FIELD_NAMES: dict[str, tuple[str, ...]] = {

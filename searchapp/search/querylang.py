@@ -165,17 +165,6 @@ def positives(node: Node | None) -> list[Term | Phrase]:
     return []
 
 
-def filters(node: Node | None) -> list[Filter]:
-    """Every filter in the tree (used to tell a browse-by-filter query from an empty one)."""
-    if isinstance(node, Filter):
-        return [node]
-    if isinstance(node, Not):
-        return filters(node.child)
-    if isinstance(node, And | Or):
-        return [f for child in node.children for f in filters(child)]
-    return []
-
-
 def parse_filter(name: str, value: str) -> Filter:
     """Validate one field filter (also used for the Query.region/year/... parameters)."""
     field = FIELD_ALIASES.get(name) or FIELD_ALIASES.get(name.lower())
