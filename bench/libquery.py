@@ -20,28 +20,30 @@ from pathlib import Path
 
 from queries import MIX, percentiles, url_path
 
-from searchapp.search import searching as search
 from searchapp.config import Settings
+from searchapp.index.read import Index
 from searchapp.model import Query
+from searchapp.search import searching as search
 from searchapp.web import create_app
 
 
-def timed(index_dir: Path, params: dict) -> tuple[float, int]:
+def timed(index: Index, params: dict) -> tuple[float, int]:
     started = time.perf_counter()
-    results = search.run(index_dir, Query(**params))
+    results = search.run(index, Query(**params))
     return (time.perf_counter() - started) * 1000, results.total
 
 
 def measure(index_dir: Path, repeat: int) -> dict:
     """Load time, then the mix: first (cold-cache) pass and the warm passes after it."""
     started = time.perf_counter()
-    search.warm(index_dir)
+    index = Index(index_dir)
+    search.warm(index)
     load_s = time.perf_counter() - started
-    first = {name: timed(index_dir, params) for name, params in MIX}
+    first = {name: timed(index, params) for name, params in MIX}
     warm: dict[str, list[float]] = {name: [] for name, _ in MIX}
     for _ in range(repeat):
         for name, params in MIX:
-            warm[name].append(timed(index_dir, params)[0])
+            warm[name].append(timed(index, params)[0])
     every = [ms for ms, _ in first.values()] + [ms for v in warm.values() for ms in v]
     return {
         "load_s": load_s,
@@ -58,14 +60,15 @@ def profile(index_dir: Path, out: Path, top: int = 25) -> None:
     cold pass over the mix, then one warm pass: where search time goes."""
     profiler = cProfile.Profile()
     profiler.enable()
-    search.warm(index_dir)
+    index = Index(index_dir)
+    search.warm(index)
     profiler.disable()
     sections = [f"### search.warm: dictionary and index loaded into memory\n{_top(profiler, top)}"]
     for label in ("cold pass (first time each query runs)", "warm pass"):
         profiler = cProfile.Profile()
         profiler.enable()
         for _, params in MIX:
-            search.run(index_dir, Query(**params))
+            search.run(index, Query(**params))
         profiler.disable()
         sections.append(f"### search.run over the mix, {label}\n{_top(profiler, top)}")
     sections.append(_profile_api(index_dir, top))

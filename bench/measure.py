@@ -79,7 +79,8 @@ def measure_incremental(corpus: corpora.Corpus, index_dir: Path, work: Path,
                         budget: Budget) -> dict:
     """Change one report and add one, reindex; then reindex again with nothing changed;
     then put the corpus back so every engine indexes the same text."""
-    startup = procs.run([PYTHON, "-c", "import searchapp.cli, searchapp.index.build, searchapp.ingest.corpus"],
+    startup = procs.run([PYTHON, "-c",
+                         "import searchapp.cli, searchapp.index.build, searchapp.ingest.corpus"],
                         work / "startup", timeout=60)
     undo = corpora.change_one_and_add_one(corpus.root)
     try:

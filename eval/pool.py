@@ -1,41 +1,56 @@
-#!/usr/bin/env python3
-"""Pool candidate paragraphs for relevance judging.
+"""Pool candidate paragraphs of a corpus for relevance judging (eval/README.md).
 
-Usage: eval/pool.py --paragraphs PARAGRAPHS.jsonl --pool "A" --pool "B C" [--count]
-Each --pool is a group of space-separated strings that must ALL occur in a paragraph
-(after normalisation: NFKC, Traditional->Simplified, casefold); a paragraph is pooled
-if any group matches. Prints one block per pooled paragraph: doc#n, region, year,
-section path, which groups matched, and the full text.
+    .venv/bin/python eval/pool.py --corpus seeds \
+        --corpus ../shared/corpus/national/government_work_reports.jsonl \
+        --pool "营商环境" --pool "投资环境" --pool "办事 企业" [--count]
+
+Each --pool is a group of space-separated strings that must all occur in a paragraph
+(compared after normalisation: width, Traditional→Simplified, case); a paragraph is pooled
+when any group matches. Prints one block per pooled paragraph — report#n, region, year,
+heading level, section path, the groups it matched, its full text — or with --count only
+the pool sizes. Paragraph ids are the index's own (report id, paragraph number).
 """
-import argparse, json, unicodedata
-import opencc
 
-_cc = opencc.OpenCC("t2s")
+from __future__ import annotations
 
-def norm(s):
-    return _cc.convert("".join(unicodedata.normalize("NFKC", c) for c in s)).casefold()
+import argparse
+from pathlib import Path
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--pool", action="append", required=True)
-ap.add_argument("--count", action="store_true", help="only print the pool size per group")
-ap.add_argument("--paragraphs", required=True, help="one JSON object per paragraph: doc, n, region, "
-                "year, section, heading, text, norm (normalised text); see eval/README.md")
-a = ap.parse_args()
-groups = [[norm(w) for w in g.split()] for g in a.pool]
-rows = [json.loads(l) for l in open(a.paragraphs, encoding="utf-8")]
-hits = []
-per = [0] * len(groups)
-for r in rows:
-    m = [i for i, g in enumerate(groups) if all(w in r["norm"] for w in g)]
-    for i in m:
-        per[i] += 1
-    if m:
-        hits.append((r, m))
-print(f"# pooled {len(hits)} paragraphs; per group: " + ", ".join(f"{a.pool[i]!r}={per[i]}" for i in range(len(groups))))
-if a.count:
-    raise SystemExit
-for r, m in hits:
-    sec = " › ".join(r["section"]) or "-"
-    print(f"\n== {r['doc']}#{r['n']} | {r['region']} {r['year']} | heading={r['heading']} | {sec}")
-    print(f"   matched: {[a.pool[i] for i in m]}")
-    print(r["text"])
+from searchapp.ingest.corpus import read_corpus
+from searchapp.text.normalize import normalize
+
+
+def pooled(corpus: list[Path], pools: list[str]) -> tuple[list[tuple], list[int]]:
+    groups = [[normalize(word) for word in group.split()] for group in pools]
+    found, sizes = [], [0] * len(groups)
+    for report in read_corpus(corpus):
+        for paragraph in report.paragraphs:
+            text = normalize(paragraph.text)
+            matched = [i for i, group in enumerate(groups) if all(w in text for w in group)]
+            for i in matched:
+                sizes[i] += 1
+            if matched:
+                found.append((report, paragraph, [pools[i] for i in matched]))
+    return found, sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", action="append", type=Path, required=True)
+    parser.add_argument("--pool", action="append", required=True)
+    parser.add_argument("--count", action="store_true", help="only print the pool sizes")
+    args = parser.parse_args()
+    found, sizes = pooled(args.corpus, args.pool)
+    print(f"# pooled {len(found)} paragraphs; per group: "
+          + ", ".join(f"{group!r}={size}" for group, size in zip(args.pool, sizes, strict=True)))
+    if args.count:
+        return
+    for report, paragraph, groups in found:
+        section = " › ".join(paragraph.section) or "-"
+        print(f"\n== {report.id}#{paragraph.n} | {report.region} {report.year} | "
+              f"heading={paragraph.heading_level} | {section}\n   matched: {groups}\n"
+              f"{paragraph.text}")
+
+
+if __name__ == "__main__":
+    main()

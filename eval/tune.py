@@ -22,9 +22,11 @@ from searchapp.search import searching
 from searchapp.search.ranking import Weights
 
 GRID = {
-    "passing": (0.0, 0.5, 0.75, 0.9),
-    "heading": (1.0, 0.5, 0.25, 0.1),
-    "body_b": (0.75, 0.3, 0.15, 0.0),
+    "passing": (0.5, 0.75),
+    "heading": (0.5, 0.25),
+    "body_b": (0.3, 0.15),
+    "section": (0.3, 0.6, 1.2),
+    "k1": (0.8, 1.2, 2.0),
 }
 
 

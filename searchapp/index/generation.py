@@ -132,6 +132,14 @@ class Generation:
         """Every indexed report's metadata (paragraphs left empty), ordered by id."""
         return [report_from_meta(meta, []) for _, meta in sorted(self.reports.items())]
 
+    def word_doc_frequency(self, word: str) -> int:
+        """Paragraphs whose jieba words (index mode: sub-words too) include `word`, from the
+        Whoosh word index: a whole-word statistic the character columns cannot give."""
+        with self._lock:
+            if self._reader is None:
+                self._reader = self.ix.reader()
+            return int(self._reader.doc_frequency("body", word))
+
     def pieces(self, word: str) -> list[str]:
         """jieba's words for `word`, with the dictionary this index was built with."""
         return word_tokens(word, mode="query", analyzer=self.analyzer)

@@ -8,6 +8,8 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
              expansion (碳达峰 or 碳中和 for 双碳), and the word's rarest piece alone, which
              is its specific part (民营 of 民营经济 finds 民营企业; 节水 of 节水农业
              finds 节水灌溉), chosen by rarity in this index, not from a list
+  FEEDBACK   at least two of the words the best hits share (feedback.py), added by search
+             only when the tiers above find few paragraphs
 A lower tier never pushes a higher one down (search.py orders by tier first), so each
 tier only adds recall below what the reader literally asked for.
 `=word` and "quoted phrases" have OWN only, and so do excluded words: `-乡村振兴`
@@ -28,7 +30,7 @@ from searchapp.search import querylang as ql
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import expand
 
-OWN, EXPANSION, PIECES, PART = 3, 2, 1, 0
+OWN, EXPANSION, PIECES, PART, FEEDBACK = 4, 3, 2, 1, 0
 PART_MAX_SHARE = 0.02  # a piece in more paragraphs than this is not specific enough alone
 _PART_SPLIT = re.compile(r"[、，,；;\s]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
@@ -123,9 +125,23 @@ def alternative_set(gen: Generation, alternative: Alternative) -> np.ndarray:
     needle = alternative.needles[0]
     if alternative.tier in (OWN, PART):
         return gen.literal(needle)
+    if alternative.tier == FEEDBACK:
+        return gen.cached(("feedback", alternative.needles),
+                          lambda: _at_least_two(gen, alternative.needles))
     if alternative.tier == EXPANSION and _LATIN_WORD.fullmatch(needle):
         return gen.cached(("word", needle), lambda: _whole_word(gen, needle))
     return gen.cached(("pieces", alternative.needles), lambda: _close_pieces(gen, alternative))
+
+
+def _at_least_two(gen: Generation, needles: tuple[str, ...]) -> np.ndarray:
+    found = np.concatenate([gen.literal(n) for n in needles])
+    counts = np.bincount(found, minlength=len(gen.live))
+    return np.flatnonzero(counts >= min(2, len(needles))).astype(np.int32)
+
+
+def with_feedback(leaf: Leaf, terms: tuple[str, ...]) -> Leaf:
+    """The leaf with a FEEDBACK alternative of `terms` (feedback.py) as its lowest tier."""
+    return Leaf((*leaf.alternatives, Alternative(terms, FEEDBACK)), (*leaf.expansions, *terms))
 
 
 def _whole_word(gen: Generation, needle: str) -> np.ndarray:

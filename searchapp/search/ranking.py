@@ -48,6 +48,8 @@ class Weights:
     passing: float = 0.0
     heading: float = 1.0
     body_b: float = 0.75
+    section: float = 0.6  # BM25F weight of the section path (a heading above naming the topic)
+    k1: float = K1  # term-frequency saturation
 
 
 DEFAULT = Weights(passing=0.5, heading=0.5, body_b=0.3)
@@ -94,7 +96,7 @@ def idf(doc_freq: int, docs: int) -> float:
 
 
 def bm25f(needle: str, docs: np.ndarray, body_counts: np.ndarray, columns: Sequence[Column],
-          doc_freq: int, total_docs: int) -> np.ndarray:
+          doc_freq: int, total_docs: int, k1: float = K1) -> np.ndarray:
     """BM25F of one string in each of `docs`: field-weighted, length-normalised counts,
     saturated once. `body_counts`: the string's occurrences in each doc's body."""
     pseudo_tf = np.zeros(len(docs), dtype=np.float64)
@@ -106,8 +108,8 @@ def bm25f(needle: str, docs: np.ndarray, body_counts: np.ndarray, columns: Seque
         if counts is not None:
             ids = column.ids[docs]
             pseudo_tf += column.weight * counts[ids] / column.norms[ids]
-    scale = idf(doc_freq, total_docs) * (K1 + 1.0)
-    return scale * pseudo_tf / (K1 + pseudo_tf)
+    scale = idf(doc_freq, total_docs) * (k1 + 1.0)
+    return scale * pseudo_tf / (k1 + pseudo_tf)
 
 
 def _distinct_counts(needle: str, column: Column) -> np.ndarray | None:
@@ -146,18 +148,20 @@ def display_score(tier: int, score: float) -> float:
     return round(tier + score / (score + 1.0), 6)
 
 
-def columns_of(generation: Generation, body_b: float = DEFAULT.body_b) -> list[Column]:
-    """The generation's BM25F columns, built on first use."""
+def columns_of(generation: Generation, weights: Weights = DEFAULT) -> list[Column]:
+    """The generation's BM25F columns for these weights, built on first use."""
     return generation.derived(  # type: ignore[return-value]
-        f"bm25f-{body_b}", lambda g: scored_columns(g, body_b))
+        f"bm25f-{weights.body_b}-{weights.section}", lambda g: scored_columns(g, weights))
 
 
-def scored_columns(generation: Generation, body_b: float = DEFAULT.body_b) -> list[Column]:
+def scored_columns(generation: Generation, weights: Weights = DEFAULT) -> list[Column]:
     """The BM25F columns with their length norms (averages over live paragraphs)."""
     live, result = generation.live, []
     for name, weight, b in FIELDS:
         if name == "body":
-            b = body_b
+            b = weights.body_b
+        if name == "section":
+            weight = weights.section
             lengths = generation.columns.body_lengths().astype(np.float64)
             result.append(Column(weight, 1.0 - b + b * lengths / _average(lengths, live)))
             continue

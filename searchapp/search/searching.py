@@ -18,11 +18,12 @@ import numpy as np
 from searchapp.index.generation import EMPTY, Generation
 from searchapp.index.read import Index
 from searchapp.model import SORTS, FacetValue, Hit, Query, Results
+from searchapp.search import feedback, ranking
 from searchapp.search import querylang as ql
-from searchapp.search import ranking
 from searchapp.search.highlight import find_spans, fragment, render
 from searchapp.search.matching import (
     EXPANSION,
+    FEEDBACK,
     OWN,
     PART,
     PIECES,
@@ -31,11 +32,13 @@ from searchapp.search.matching import (
     alternative_set,
     compile_leaf,
     evaluate,
+    with_feedback,
 )
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import curated, expand
 
-WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4, PART: 0.3}  # BM25F weight by tier
+WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4, PART: 0.3, FEEDBACK: 0.2}  # by tier
+FEEDBACK_BELOW = 100  # the literal tiers found fewer paragraphs than this: add feedback
 MAX_PER_PAGE = 1000
 
 
@@ -51,6 +54,8 @@ def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) 
         return Results(query, 0, [], _facet_values(gen, EMPTY), _notice(notices))
     leaves = {id(p): compile_leaf(gen, p) for p in ql.positives(node)}
     matched = evaluate(gen, node, leaves)
+    if len(matched) < FEEDBACK_BELOW and _feedback_applies(node):
+        leaves, matched = _add_feedback(gen, node, leaves, matched, weights)
     ranked = _rank(gen, matched, list(leaves.values()), query, weights)
     if ranked and query.page == 1 and ranked[0][1] < OWN * len(leaves) and _all_and(node):
         words = "」「".join(p.text for p in ql.positives(node))
@@ -105,6 +110,28 @@ def _with_parameters(parsed: ql.Parsed, query: Query) -> tuple[ql.Node | None, l
     parts = ([parsed.node] if parsed.node is not None else []) + extra
     node = parts[0] if len(parts) == 1 else ql.And(tuple(parts)) if parts else None
     return node, notices
+
+
+def _feedback_applies(node: ql.Node) -> bool:
+    """One unquoted word with expansion on: the query a reader types for a topic."""
+    return isinstance(node, ql.Term) and not node.literal
+
+
+def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
+                  matched: np.ndarray, weights: ranking.Weights
+                  ) -> tuple[dict[int, Leaf], np.ndarray]:
+    """Leaves and matches with the FEEDBACK tier, from the words of the current top hits."""
+    if not len(matched):
+        return leaves, matched
+    top = [d for d, _, _ in _rank(gen, matched, list(leaves.values()),
+                                  Query(per_page=feedback.TOP_DOCS), weights)]
+    [(key, leaf)] = leaves.items()
+    exclude = {n for a in leaf.alternatives for n in a.needles}
+    terms = feedback.feedback_terms(gen, np.asarray(top, dtype=np.int32), exclude)
+    if len(terms) < 2:
+        return leaves, matched
+    leaves = {key: with_feedback(leaf, terms)}
+    return leaves, evaluate(gen, node, leaves)
 
 
 def _all_and(node: ql.Node) -> bool:
@@ -198,9 +225,9 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
     """Weighted BM25F of the alternative in each of `docs` (all holding it); computed for
     these paragraphs only, so the cost follows the result set, not the word."""
     total = np.zeros(len(docs), dtype=np.float64)
-    columns = ranking.columns_of(gen, weights.body_b)
+    columns = ranking.columns_of(gen, weights)
     for needle in alternative.needles:
-        if alternative.tier == PIECES:  # a piece can be very common: estimate, don't look up
+        if alternative.tier in (PIECES, FEEDBACK):  # may be common: estimate, don't look up
             counts = gen.body_counts(needle, docs)
             doc_freq = gen.doc_freq_estimate(needle)
         else:
@@ -210,7 +237,7 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
                 [passing] = gen.mention_counts(needle, docs, holding,
                                                (ranking.passing_pattern(needle),))
                 counts = ranking.effective_counts(counts, passing, weights)
-        total += ranking.bm25f(needle, docs, counts, columns, doc_freq, gen.size)
+        total += ranking.bm25f(needle, docs, counts, columns, doc_freq, gen.size, weights.k1)
     if weights.heading != 1.0:
         total *= np.where(gen.heading[docs], weights.heading, 1.0)
     return WEIGHTS[alternative.tier] * total
@@ -267,7 +294,7 @@ def _hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable
     needles = []
     at = np.asarray([docnum])
     for leaf in leaves:
-        for tiers in ((OWN, EXPANSION), (PIECES,), (PART,)):  # the best tier it holds
+        for tiers in ((OWN, EXPANSION), (PIECES,), (PART,), (FEEDBACK,)):  # best it holds
             chosen = [a for a in leaf.alternatives if a.tier in tiers]
             needles += [n for a in chosen for n in a.needles]
             if any(gen.members(at, alternative_set(gen, a))[0] for a in chosen):

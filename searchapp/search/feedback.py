@@ -1,0 +1,43 @@
+"""Pseudo-relevance feedback: the words the best hits share, for what the query's own words miss.
+
+Reports often treat a topic without its name (粮食安全 → 粮食生产、储备、耕地保护). When the
+literal tiers find few paragraphs, the jieba words that several of the top hits share and
+that are rare in the corpus (document frequency from the Whoosh word index) describe the
+topic in the reports' own vocabulary; paragraphs holding at least two of them form the lowest
+tier (matching.FEEDBACK), ranked by BM25 over those words, below everything the reader typed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+
+from searchapp.index.generation import Generation
+
+TOP_DOCS = 10  # best hits read for feedback
+MIN_SHARED = 2  # a word must occur in this many of them
+MAX_TERMS = 8
+MAX_SHARE = 0.05  # words in more paragraphs than this describe everything, not the topic
+
+
+def feedback_terms(gen: Generation, top: np.ndarray, exclude: set[str]) -> tuple[str, ...]:
+    """The words shared by at least MIN_SHARED of the `top` paragraphs, best idf first."""
+    shared: Counter[str] = Counter()
+    for docnum in top[:TOP_DOCS].tolist():
+        shared.update({w for w in gen.pieces(gen.body(docnum)) if _usable(w, exclude)})
+    limit = MAX_SHARE * gen.size
+    scored = []
+    for word, count in shared.items():
+        if count < MIN_SHARED:
+            continue
+        df = gen.word_doc_frequency(word)
+        if 0 < df <= limit:
+            scored.append((count * math.log(gen.size / df), word))
+    return tuple(word for _, word in sorted(scored, reverse=True)[:MAX_TERMS])
+
+
+def _usable(word: str, exclude: set[str]) -> bool:
+    return len(word) >= 2 and not word.isascii() and not any(
+        word in e or e in word for e in exclude)
