@@ -140,6 +140,10 @@ class Generation:
                 self._reader = self.ix.reader()
             return int(self._reader.doc_frequency("body", word))
 
+    def word_spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each jieba word of `text` (query mode: whole words only)."""
+        return [(start, end) for _, _, start, end in self.analyzer.spans(text, index=False)]
+
     def pieces(self, word: str) -> list[str]:
         """jieba's words for `word`, with the dictionary this index was built with."""
         return word_tokens(word, mode="query", analyzer=self.analyzer)

@@ -9,6 +9,7 @@ caller gets one sentence per problem to show.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from searchapp.model import SORTS, Query
@@ -16,6 +17,9 @@ from searchapp.search import querylang
 
 ORDER = ("q", "region", "year", "level", "section", "sort", "page")
 MAX_PAGE = 1000
+# ASCII digits only, and few of them: str.isdigit() also accepts ² and ①, which int()
+# refuses, and int() of thousands of digits is slow, then refused (a 500 either way).
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def to_params(query: Query) -> list[tuple[str, str]]:
@@ -60,10 +64,24 @@ def _canonical(text: Callable[[str], str | None], name: str, errors: list[str]) 
     return lo if name == "year" and lo == hi else canonical
 
 
+def parse_number(value: str, low: int, high: int) -> int | None:
+    """`value` as an int in low..high if it is written in ASCII digits, else None."""
+    if not _NUMBER.fullmatch(value):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def shown(value: str, limit: int = 20) -> str:
+    """A bad value as an error sentence quotes it: cut short, it cannot flood the page."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 def _page(value: str | None, errors: list[str]) -> int:
     if value is None:
         return 1
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
-        errors.append(f"页码“{value}”无效（应为 1 到 {MAX_PAGE} 的整数），已显示第 1 页。")
+    page = parse_number(value, 1, MAX_PAGE)
+    if page is None:
+        errors.append(f"页码“{shown(value)}”无效（应为 1 到 {MAX_PAGE} 的整数），已显示第 1 页。")
         return 1
-    return int(value)
+    return page

@@ -237,7 +237,11 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
                 [passing] = gen.mention_counts(needle, docs, holding,
                                                (ranking.passing_pattern(needle),))
                 counts = ranking.effective_counts(counts, passing, weights)
-        total += ranking.bm25f(needle, docs, counts, columns, doc_freq, gen.size, weights.k1)
+        score = ranking.bm25f(needle, docs, counts, columns, doc_freq, gen.size, weights.k1)
+        if weights.boundary != 1.0 and alternative.tier not in (PIECES, FEEDBACK):
+            whole = ranking.whole_word_mask(gen, needle, holding)[gen.positions(docs, holding)]
+            score *= np.where(whole, 1.0, weights.boundary)
+        total += score
     if weights.heading != 1.0:
         total *= np.where(gen.heading[docs], weights.heading, 1.0)
     return WEIGHTS[alternative.tier] * total

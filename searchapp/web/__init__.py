@@ -7,6 +7,7 @@ core once and render its Results as HTML, JSON or Atom.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from flask import Flask
@@ -19,12 +20,13 @@ from searchapp.web import api, errors, filters, pages, present, saved_views, sec
 def create_app(settings: Settings, overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build an app serving `settings.index_dir`; `overrides` are Flask config (tests)."""
     app = Flask(__name__)
+    settings = replace(settings, instance_dir=settings.instance_path())  # fixed from now on
     app.extensions["searchapp"] = settings
     app.extensions["searchapp.index"] = Index(settings.index_dir)
     app.config.update(TEMPLATES_AUTO_RELOAD=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Chinese in the API
     app.config.update(overrides or {})
-    security.init_app(app, settings.instance_dir)
+    security.init_app(app, settings)
     filters.init_app(app)
     app.jinja_env.globals["present"] = present  # link builders for templates
     errors.init_app(app)

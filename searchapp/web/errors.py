@@ -8,6 +8,7 @@ never to the client). A missing index is a setup problem, not a crash: it gets a
 from __future__ import annotations
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.wrappers import Response
 
@@ -15,14 +16,17 @@ from searchapp.errors import IndexProblem
 
 TITLES = {
     400: "请求有误",
+    403: "无权操作",
     404: "找不到页面",
     405: "不支持的请求方式",
+    409: "无法保存",
     413: "请求过大",
     500: "服务器内部错误",
     503: "服务暂不可用",
 }
 MESSAGES = {
     400: "请求参数有误。",
+    403: "您无权进行此操作。",
     405: "该地址不支持这种请求方式。",
     413: "请求内容过大。",
     404: "您访问的页面或报告不存在，可能链接有误，或该报告已不在索引中。",
@@ -41,6 +45,9 @@ def render_error(status: int, message: str, details: list[str] | None = None) ->
     if _wants_json():
         body = jsonify({"error": {"status": status, "title": title, "message": message,
                                   "details": details or []}})
+    elif request_ctx.url_adapter is None:  # an untrusted Host: no link can be built
+        text = "\n".join([f"{status} {title}：{message}", *(details or [])]) + "\n"
+        body = Response(text, mimetype="text/plain")
     else:
         body = render_template("error.html", status=status, title=title, message=message,
                                details=details or [])

@@ -1,0 +1,39 @@
+"""Ranking puts substance first: each feature of ranking.Weights, on tiny inline reports."""
+
+from __future__ import annotations
+
+from conftest import opened
+
+from searchapp.model import Paragraph, Query, Report
+from searchapp.search import searching
+
+SUBSTANTIVE = ("持续优化营商环境。深化“放管服”改革，企业开办时间压缩至1个工作日，"
+               "政务服务事项全部实现网上可办，新增市场主体1.2万户。")
+IN_A_LIST = ("培育新能源、新材料、营商环境、数字经济等新兴领域，推进产业链招商，"
+             "全年签约项目120个，总投资580亿元，建成投产项目65个。")
+
+
+def order(make_index, report: Report, q: str) -> list[int]:
+    hits = searching.run(opened(make_index([report])), Query(q=q)).hits
+    return [h.paragraph for h in hits]
+
+
+def report_of(*paragraphs: Paragraph) -> Report:
+    return Report(id="r", source_path="r.txt", paragraphs=list(paragraphs))
+
+
+def test_a_paragraph_about_the_topic_ranks_above_a_list_that_names_it(make_index):
+    report = report_of(Paragraph(1, IN_A_LIST), Paragraph(2, SUBSTANTIVE))
+    assert order(make_index, report, "营商环境") == [2, 1]
+
+
+def test_a_heading_that_only_names_the_topic_ranks_below_the_body(make_index):
+    report = report_of(Paragraph(1, "（二）优化营商环境。", heading_level=2),
+                       Paragraph(2, SUBSTANTIVE, section=("（二）优化营商环境",)))
+    assert order(make_index, report, "营商环境") == [2, 1]
+
+
+def test_a_whole_word_match_ranks_above_one_across_word_boundaries(make_index):
+    report = report_of(Paragraph(1, "国营商业网点。"),
+                       Paragraph(2, "营商环境持续改善，企业满意度提升，涉企收费清理完毕，市场活力增强。"))
+    assert order(make_index, report, "营商") == [2, 1]
