@@ -79,6 +79,7 @@ class Hit:
     fragment: str  # HTML: like highlight, cut to a window of context around the hits
     spans: tuple[tuple[int, int], ...]  # [start, end) character offsets of marks in `text`
     score: float
+    note: str | None = None  # 不含「双碳」，含「碳达峰」: found by other words than the query's
 
 
 @dataclass(frozen=True)

@@ -5,20 +5,11 @@ import json
 
 import click
 import pytest
-from click.testing import CliRunner
-from conftest import opened
+from conftest import opened, run_cli
 
-from searchapp.cli import main
 from searchapp.model import Query
 from searchapp.render import terminal
 from searchapp.search import searching as search
-
-
-@pytest.fixture
-def invoke():
-    def run(*args: str):
-        return CliRunner().invoke(main, ["search", *args], catch_exceptions=False)
-    return run
 
 
 @pytest.fixture
@@ -30,10 +21,11 @@ def script_index(make_index, make_report):
     ])
 
 
-def test_prints_breadcrumb_and_bracketed_marks_without_a_terminal(invoke, script_index):
-    result = invoke("长护险", "--index", str(script_index))
+def test_prints_breadcrumb_and_bracketed_marks_without_a_terminal(script_index):
+    result = run_cli("search", "长护险", "--index", str(script_index))
     assert result.exit_code == 0
     assert result.output.splitlines()[1:] == [
+        "提示：没有段落同时包含「长护险」，以下是含相关表述的段落。",
         "也搜索了：长期护理保险",
         "",
         "1. 孟州市 · 2023  [r#2]",
@@ -42,26 +34,28 @@ def test_prints_breadcrumb_and_bracketed_marks_without_a_terminal(invoke, script
     assert result.output.startswith("共 1 个段落，显示 1 个（")
 
 
-def test_control_characters_never_reach_the_terminal(invoke, script_index):
-    result = invoke("乡村振兴", "--index", str(script_index), "--region", "沁阳")
+def test_control_characters_never_reach_the_terminal(script_index):
+    result = run_cli("search", "乡村振兴", "--index", str(script_index), "--region", "沁阳")
     assert "\x1b" not in result.output
     assert result.output.splitlines()[-1] == "   [31m红色[0m[乡村振兴]"  # ESC dropped when indexed
 
 
-def test_region_year_and_limit_options(invoke, script_index):
-    result = invoke("乡村振兴", "--index", str(script_index), "--year", "2023", "--limit", "1")
+def test_region_year_and_limit_options(script_index):
+    result = run_cli("search", "乡村振兴", "--index", script_index, "--year", "2023",
+                     "--limit", "1")
     assert [line for line in result.output.splitlines() if line[:2] == "1."] == [
         "1. 孟州市 · 2023  [r#1]"]
     assert "共 1 个段落，显示 1 个" in result.output
 
 
-def test_notice_is_printed(invoke, script_index):
-    result = invoke('"乡村振兴', "--index", str(script_index))
+def test_notice_is_printed(script_index):
+    result = run_cli("search", '"乡村振兴', "--index", str(script_index))
     assert result.output.splitlines()[1] == "提示：引号没有配对，已按普通文字检索。"
 
 
-def test_json_is_the_api_shape_with_escaped_html(invoke, script_index):
-    result = invoke("乡村振兴", "--index", str(script_index), "--region", "孟州", "--json")
+def test_json_is_the_api_shape_with_escaped_html(script_index):
+    result = run_cli("search", "乡村振兴", "--index", script_index, "--region", "孟州",
+                     "--json")
     data = json.loads(result.output)
     assert list(data) == ["query", "total", "notice", "expanded", "took_ms", "page", "pages",
                           "hits", "facets"]
@@ -70,20 +64,19 @@ def test_json_is_the_api_shape_with_escaped_html(invoke, script_index):
     assert data["facets"]["region"] == [{"value": "孟州市", "count": 1}]
 
 
-def test_missing_index_says_how_to_fix_it(invoke, tmp_path):
-    result = invoke("乡村振兴", "--index", str(tmp_path / "none"))
+def test_missing_index_says_how_to_fix_it(tmp_path):
+    result = run_cli("search", "乡村振兴", "--index", str(tmp_path / "none"))
     assert result.exit_code == 1
     assert "run `searchapp reindex`" in result.output
 
 
 def test_index_defaults_to_searchapp_index_variable(script_index):
-    result = CliRunner(env={"SEARCHAPP_INDEX": str(script_index)}).invoke(
-        main, ["search", "长期护理保险"])
+    result = run_cli("search", "长期护理保险", env={"SEARCHAPP_INDEX": str(script_index)})
     assert "1. 孟州市 · 2023  [r#2]" in result.output
 
 
-def test_seeds_index_answers_with_section_breadcrumbs(invoke, seeds_index):
-    result = invoke('"万人助万企"', "--index", str(seeds_index), "--json")
+def test_seeds_index_answers_with_section_breadcrumbs(seeds_index):
+    result = run_cli("search", '"万人助万企"', "--index", str(seeds_index), "--json")
     data = json.loads(result.output)
     assert data["total"] == 5
     assert {h["region"] for h in data["hits"]} == {"孟州市", "沁阳市"}

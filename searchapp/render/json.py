@@ -29,7 +29,7 @@ def hit_to_json(hit: Hit) -> dict:
         "doc": hit.doc, "paragraph": hit.paragraph, "region": hit.region, "year": hit.year,
         "level": hit.level, "title": hit.title, "date": hit.date, "section": list(hit.section),
         "text": hit.text, "highlight": hit.highlight, "fragment": hit.fragment,
-        "spans": [list(span) for span in hit.spans], "score": hit.score,
+        "spans": [list(span) for span in hit.spans], "score": hit.score, "note": hit.note,
     }
 
 

@@ -20,10 +20,13 @@ TOP_DOCS = 10  # best hits read for feedback
 MIN_SHARED = 2  # a word must occur in this many of them
 MAX_TERMS = 8
 MAX_SHARE = 0.05  # words in more paragraphs than this describe everything, not the topic
+MIN_PARAGRAPHS = 1000  # below this, document frequencies say too little to choose words
 
 
 def feedback_terms(gen: Generation, top: np.ndarray, exclude: set[str]) -> tuple[str, ...]:
     """The words shared by at least MIN_SHARED of the `top` paragraphs, best idf first."""
+    if gen.size < MIN_PARAGRAPHS:
+        return ()
     shared: Counter[str] = Counter()
     for docnum in top[:TOP_DOCS].tolist():
         shared.update({w for w in gen.pieces(gen.body(docnum)) if _usable(w, exclude)})
@@ -39,5 +42,6 @@ def feedback_terms(gen: Generation, top: np.ndarray, exclude: set[str]) -> tuple
 
 
 def _usable(word: str, exclude: set[str]) -> bool:
-    return len(word) >= 2 and not word.isascii() and not any(
-        word in e or e in word for e in exclude)
+    """A content word: no digits or ordinals (第一, 2023年), not the query's own words."""
+    return len(word) >= 2 and not any(c.isdigit() for c in word) and \
+        not word.startswith("第") and not any(word in e or e in word for e in exclude)

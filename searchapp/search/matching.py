@@ -70,8 +70,9 @@ def _parts(gen: Generation, own: str, expansions: list[str],
     when it is rare enough to stand for the topic alone."""
     found = [part for e in expansions for part in _PART_SPLIT.split(e)
              if len(part) >= 2 and part != e]
-    if pieces:
-        rarest = min(pieces, key=gen.doc_freq_estimate)
+    present = [p for p in pieces if len(gen.literal(p))]
+    if present:
+        rarest = min(present, key=lambda p: len(gen.literal(p)))
         if len(gen.literal(rarest)) <= PART_MAX_SHARE * max(gen.size, 1):
             found.append(rarest)
     taken = {own, *expansions}

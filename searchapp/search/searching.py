@@ -18,7 +18,7 @@ import numpy as np
 from searchapp.index.generation import EMPTY, Generation
 from searchapp.index.read import Index
 from searchapp.model import SORTS, FacetValue, Hit, Query, Results
-from searchapp.search import feedback, ranking
+from searchapp.search import feedback, ranking, suggest
 from searchapp.search import querylang as ql
 from searchapp.search.highlight import find_spans, fragment, render
 from searchapp.search.matching import (
@@ -60,6 +60,8 @@ def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) 
     if ranked and query.page == 1 and ranked[0][1] < OWN * len(leaves) and _all_and(node):
         words = "」「".join(p.text for p in ql.positives(node))
         notices.append(f"没有段落同时包含「{words}」，以下是含相关表述的段落。")
+    if not len(matched):
+        notices += _did_you_mean(gen, node)
     hits = [_hit(gen, d, tier, score, leaves.values()) for d, tier, score in ranked]
     expanded = list(dict.fromkeys(e for leaf in leaves.values() for e in leaf.expansions))
     return Results(query, len(matched), hits, _facet_values(gen, matched), _notice(notices),
@@ -132,6 +134,12 @@ def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
         return leaves, matched
     leaves = {key: with_feedback(leaf, terms)}
     return leaves, evaluate(gen, node, leaves)
+
+
+def _did_you_mean(gen: Generation, node: ql.Node) -> list[str]:
+    words = [normalize(p.text) for p in ql.positives(node) if isinstance(p, ql.Term)]
+    offers = [s for w in words if not len(gen.literal(w)) for s in suggest.suggestions(gen, w)]
+    return [f"你是不是要找：{'、'.join(offers)}？"] if offers else []
 
 
 def _all_and(node: ql.Node) -> bool:
@@ -295,20 +303,32 @@ def _units(leaves: list[Leaf], best: tuple[int, ...]) -> tuple[tuple[str, ...], 
 
 def _hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable[Leaf]) -> Hit:
     record, body = gen.record(docnum), gen.body(docnum)
-    needles = []
+    needles, notes = [], []
     at = np.asarray([docnum])
     for leaf in leaves:
         for tiers in ((OWN, EXPANSION), (PIECES,), (PART,), (FEEDBACK,)):  # best it holds
             chosen = [a for a in leaf.alternatives if a.tier in tiers]
             needles += [n for a in chosen for n in a.needles]
-            if any(gen.members(at, alternative_set(gen, a))[0] for a in chosen):
+            held = [a for a in chosen if gen.members(at, alternative_set(gen, a))[0]]
+            if held:
+                notes += _note(leaf, held, body)
                 break
     spans = find_spans(body, needles)
     return Hit(doc=record.doc, paragraph=record.n, region=record.region, year=record.year,
                level=record.level, title=record.title, date=record.date,
                parents=record.parents, section=record.section, text=record.text,
                highlight=render(record.text, spans), fragment=fragment(record.text, spans),
-               spans=tuple(spans), score=ranking.display_score(tier, score))
+               spans=tuple(spans), score=ranking.display_score(tier, score),
+               note="；".join(notes) or None)
+
+
+def _note(leaf: Leaf, held: list[Alternative], body: str) -> list[str]:
+    """不含「X」，含「Y」 when the paragraph lacks the word the reader typed."""
+    own = leaf.alternatives[0]
+    if own in held:
+        return []
+    found = list(dict.fromkeys(n for a in held for n in a.needles if n in body))
+    return [f"不含「{own.needles[0]}」，含「{'」「'.join(found)}」"] if found else []
 
 
 def _facet_values(gen: Generation, matched: np.ndarray) -> dict[str, list[FacetValue]]:

@@ -7,6 +7,7 @@ order and nothing else knows how a search is spelled in a URL.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -44,6 +45,11 @@ def params(query: Query) -> list[tuple[str, str]]:
 
 def search_url(query: Query, base: str = "/search", **changes: object) -> str:
     return f"{base}?{query_string(query, **changes)}"
+
+
+def literal_q(q: str) -> str:
+    """The query with expansion off for every plain word (`=word`): the 只搜原词 link."""
+    return re.sub(r'(?<![^\s(])(?![-=("“]|OR(?:\s|$))([^\s():"“”]+)(?=\s|\)|$)', r"=\1", q)
 
 
 def has_filters(query: Query) -> bool:

@@ -1,0 +1,35 @@
+"""你是不是要找…: for a word nothing matches, the index's own words one character away.
+
+Typos in Chinese are mostly one wrong character (营商坏境, 乡村振光). For each position, the
+other characters are looked up literally (n-gram columns) and the paragraphs holding them
+are scanned for that pattern with any one CJK character in the gap; the strings found most
+often are the suggestions. It runs only when a query has no results.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from searchapp.index.generation import Generation
+
+MAX_CANDIDATES = 2000  # paragraphs scanned per position
+MIN_COUNT = 2  # a suggestion must occur this often
+
+
+def suggestions(gen: Generation, word: str, limit: int = 3) -> list[str]:
+    """Strings of the corpus that differ from `word` (normalised) in one character."""
+    if not 2 <= len(word) <= 12:
+        return []
+    found: Counter[str] = Counter()
+    for i in range(len(word)):
+        left, right = word[:i], word[i + 1:]
+        anchor = max(left, right, key=len)
+        if len(anchor) < 2 and len(word) > 2:
+            continue
+        pattern = re.compile(re.escape(left) + r"[\u4e00-\u9fff]" + re.escape(right))
+        docs = gen.literal(anchor)[:MAX_CANDIDATES] if anchor else []
+        texts, starts, ends = gen.slices(docs) if len(docs) else ([], [], [])
+        for text, start, end in zip(texts, starts, ends, strict=True):
+            found.update(m for m in pattern.findall(text, start, end) if m != word)
+    return [s for s, count in found.most_common(limit) if count >= MIN_COUNT]

@@ -1,0 +1,59 @@
+"""Recall beyond the literal string: parts, feedback, labels, 只搜原词, 你是不是要找."""
+
+from __future__ import annotations
+
+from conftest import opened
+
+from searchapp.model import Paragraph, Query, Report
+from searchapp.search import searching
+from searchapp.web.present import literal_q
+
+
+def report_of(*texts: str) -> Report:
+    return Report(id="r", source_path="r.txt",
+                  paragraphs=[Paragraph(i, t) for i, t in enumerate(texts, start=1)])
+
+
+def test_parts_of_a_multi_part_synonym_are_found_below_the_word_and_labelled(make_index):
+    directory = make_index([report_of("扎实推进双碳工作，完成年度目标。",
+                                      "有序推进碳达峰行动，建设零碳园区三个。",
+                                      "加快发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="双碳"))
+    assert [(h.paragraph, h.note) for h in results.hits] == [
+        (1, None), (2, "不含「双碳」，含「碳达峰」")]
+    assert "碳达峰" in results.expanded
+
+
+def test_the_rare_specific_part_of_a_compound_is_searched_alone(make_index):
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(60)]
+    directory = make_index([report_of("支持民营企业发展壮大，落实纾困政策。", *filler)])
+    [hit] = searching.run(opened(directory), Query(q="民营经济")).hits
+    assert (hit.paragraph, hit.note) == (1, "不含「民营经济」，含「民营」")
+
+
+def test_a_word_nothing_contains_gets_a_suggestion_from_the_corpus(make_index):
+    directory = make_index([report_of("持续优化营商环境。", "营商环境进一步改善。")])
+    results = searching.run(opened(directory), Query(q="营商坏境"))
+    assert results.total == 0
+    assert results.notice == "你是不是要找：营商环境？"
+
+
+def test_when_no_paragraph_holds_the_word_the_page_says_so(make_index):
+    directory = make_index([report_of("有序推进碳达峰行动。")])
+    results = searching.run(opened(directory), Query(q="双碳"))
+    assert results.notice == "没有段落同时包含「双碳」，以下是含相关表述的段落。"
+
+
+def test_literal_search_turns_every_plain_word_off_expansion():
+    assert literal_q('(氢能 OR 储能) 产业 -疫情 "万人助万企" region:孟州') == \
+        '(=氢能 OR =储能) =产业 -疫情 "万人助万企" region:孟州'
+
+
+def test_feedback_words_find_paragraphs_that_never_name_the_topic(make_index):
+    about = [f"抓好粮食安全，稳定粮食播种面积，加强耕地保护，提高储备能力{i}。" for i in range(4)]
+    unnamed = "严格耕地保护，稳定播种面积，充实地方储备。"
+    filler = [f"推进第{i}批城市更新项目，改造老旧小区。" for i in range(1000)]
+    directory = make_index([report_of(*about, unnamed, *filler)])
+    results = searching.run(opened(directory), Query(q="粮食安全"))
+    assert [h.paragraph for h in results.hits][:5] == [1, 2, 3, 4, 5]
+    assert results.hits[4].note and results.hits[4].note.startswith("不含「粮食安全」")
