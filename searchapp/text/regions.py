@@ -18,7 +18,12 @@ _LEVEL_OF_DEPTH = {0: "province", 1: "prefecture", 2: "county"}
 # Province-level children that are counties, not prefectures (e.g. 济源市, 仙桃市 directly under
 # a province; the districts of 北京市).
 _COUNTY_TYPES = {"县", "县级市", "自治县", "市辖区", "林区", "特区", "旗", "自治旗"}
-_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|壮族|回族|维吾尔|自治州|地区|盟|县|区|旗)+$")
+_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|自治旗|新区|地区|省|市|县|区|盟|旗)$")
+_MINORITIES = ("蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 "
+               "高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 "
+               "阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 "
+               "赫哲 门巴 珞巴 基诺").split()
+_PEOPLES = re.compile("(?:" + "|".join(sorted(_MINORITIES, key=len, reverse=True)) + ")族?$")
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,14 @@ def _longest_name() -> int:
 
 
 def short_name(name: str) -> str:
-    """焦作市 -> 焦作, 河南省 -> 河南: how reports usually refer to their parents."""
+    """How reports usually name a place: 焦作市 -> 焦作, 广西壮族自治区 -> 广西,
+    长阳土家族自治县 -> 长阳, 滨海新区 -> 滨海; a name too short to shorten stays whole (和县)."""
     stripped = _SUFFIX.sub("", name)
+    while stripped != name and _PEOPLES.search(stripped):  # 湘西土家族苗族 -> 湘西
+        shorter = _PEOPLES.sub("", stripped)
+        if len(shorter) < 2:
+            break
+        stripped = shorter
     return stripped if len(stripped) >= 2 else name
 
 
