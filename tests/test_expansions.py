@@ -57,3 +57,12 @@ def test_feedback_words_find_paragraphs_that_never_name_the_topic(make_index):
     results = searching.run(opened(directory), Query(q="粮食安全"))
     assert [h.paragraph for h in results.hits][:5] == [1, 2, 3, 4, 5]
     assert results.hits[4].note and results.hits[4].note.startswith("不含「粮食安全」")
+
+
+def test_a_short_form_finds_its_long_form_inferred_from_the_corpus(make_index):
+    long_form = [f"深化自由贸易试验区改革，第{i}批制度创新成果复制推广。" for i in range(4)]
+    directory = make_index([report_of("自贸区建设取得新进展。", *long_form, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="自贸区"))
+    assert [h.paragraph for h in results.hits] == [1, 2, 3, 4, 5]
+    assert "自由贸易试验区" in results.expanded
+    assert results.hits[1].note == "不含「自贸区」，含「自由贸易试验区」"

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from searchapp.index import columns as columns_module
+from searchapp.index import integrity
 from searchapp.model import Paragraph, Report
 from searchapp.text.tokenize import word_tokens
 
@@ -122,7 +124,7 @@ class Generation:
         meta = self.reports.get(report_id)
         if meta is None:
             return None
-        with self.ix.searcher() as searcher:
+        with self._whoosh(), self.ix.searcher() as searcher:
             stored = sorted(searcher.documents(doc=report_id), key=lambda d: d["n"])
         paragraphs = [Paragraph(n=d["n"], text=d["body"], section=tuple(d["section"]),
                                 heading_level=d["heading_level"]) for d in stored]
@@ -135,14 +137,15 @@ class Generation:
     def word_doc_frequency(self, word: str) -> int:
         """Paragraphs whose jieba words (index mode: sub-words too) include `word`, from the
         Whoosh word index: a whole-word statistic the character columns cannot give."""
-        with self._lock:
+        with self._lock, self._whoosh():
             if self._reader is None:
                 self._reader = self.ix.reader()
             return int(self._reader.doc_frequency("body", word))
 
-    def word_spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of each jieba word of `text` (query mode: whole words only)."""
-        return [(start, end) for _, _, start, end in self.analyzer.spans(text, index=False)]
+    def word_spans(self, text: str, subwords: bool = False) -> list[tuple[int, int]]:
+        """(start, end) of each jieba word of `text`; with `subwords`, also of the dictionary
+        words inside longer ones (自由, 贸易 inside 自由贸易), as the index holds them."""
+        return [(start, end) for _, _, start, end in self.analyzer.spans(text, index=subwords)]
 
     def pieces(self, word: str) -> list[str]:
         """jieba's words for `word`, with the dictionary this index was built with."""
@@ -241,7 +244,7 @@ class Generation:
 
     def record(self, docnum: int) -> Record:
         """Whoosh's stored fields of one paragraph: read for the hits on the page only."""
-        with self._lock:
+        with self._lock, self._whoosh():
             if self._reader is None:
                 self._reader = self.ix.reader()
             stored = self._reader.stored_fields(int(docnum))
@@ -252,6 +255,15 @@ class Generation:
                       date=stored.get("date"), section=tuple(stored.get("section") or ()),
                       heading_level=stored.get("heading_level", 0),
                       text=stored.get("body", ""))
+
+    @contextmanager
+    def _whoosh(self) -> Iterator[None]:
+        """Whoosh's files are read lazily, after the sizes were checked at opening: one that
+        was garbled in place fails here, and is reported as the damage it is."""
+        try:
+            yield
+        except Exception as error:  # noqa: BLE001 - zlib, pickle, struct: whatever Whoosh hit
+            raise integrity.damaged(self.stamp[0].parent) from error
 
     def facet_counts(self, docs: np.ndarray) -> dict[str, dict[str, int]]:
         """Counts by region, year, level and top-level section over `docs`."""

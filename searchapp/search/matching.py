@@ -2,7 +2,8 @@
 
 A positive word becomes a Leaf whose alternatives are tried in tier order:
   OWN        the user's own word or phrase, as a literal substring (exact by construction)
-  EXPANSION  its synonyms/abbreviations, literally (curated table + pairs mined from the corpus)
+  EXPANSION  its synonyms/abbreviations, literally (curated table + pairs mined from the corpus
+             + long forms of a short word inferred from the corpus: abbreviations.py)
   PIECES     its jieba pieces, all present and close together (乡村全面振兴 for 乡村振兴)
   PART       one part of it, for when reports use other words: each part of a multi-part
              expansion (碳达峰 or 碳中和 for 双碳), and the word's rarest piece alone, which
@@ -27,6 +28,7 @@ import numpy as np
 
 from searchapp.index.generation import Facet, Generation, mask
 from searchapp.search import querylang as ql
+from searchapp.search.abbreviations import long_forms
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import expand
 
@@ -55,6 +57,7 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     if isinstance(positive, ql.Phrase) or positive.literal:
         return Leaf(tuple(alternatives), ())
     expansions = tuple(expand(positive.text, gen.synonyms))
+    expansions += tuple(f for f in long_forms(gen, own) if f not in map(normalize, expansions))
     alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
     pieces = _pieces(gen, own)
     if pieces:

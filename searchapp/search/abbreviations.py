@@ -1,0 +1,70 @@
+"""Long forms of a short form, inferred from the corpus' own text (自贸区 → 自由贸易试验区).
+
+Chinese policy abbreviations take one character (or a word) from each of several
+consecutive words of the long form: 地方债 ← 地方|政府|债券, 自贸区 ← 自由|贸易|试验区. So
+for a short query that the reports rarely write as typed, the spans of the corpus that
+hold its characters in order — each gap a few CJK characters, no punctuation — and whose
+jieba words begin at each taken character (or end at the last one) are its long-form
+candidates; those found in several paragraphs are searched as synonyms. Computed per
+word and generation, only for short words, and only when the corpus writes them rarely.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from searchapp.index.generation import Generation
+
+MAX_LITERAL = 20  # the word itself is in fewer paragraphs than this: readers abbreviate it
+MIN_PARAGRAPHS = 3  # a long form must occur in this many paragraphs
+MAX_GAP = 4  # characters skipped between two taken characters
+MAX_FORMS = 3
+MAX_CANDIDATES = 5000  # paragraphs scanned
+_CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
+def long_forms(gen: Generation, word: str) -> tuple[str, ...]:
+    """Up to MAX_FORMS long forms of `word` (normalised), most widespread first."""
+    if not _CJK.fullmatch(word) or len(gen.literal(word)) >= MAX_LITERAL:
+        return ()
+    return gen.derived(f"long-forms:{word}", lambda g: _infer(g, word))  # type: ignore
+
+
+def _infer(gen: Generation, word: str) -> tuple[str, ...]:
+    docs = _holding_every_character(gen, word)[:MAX_CANDIDATES]
+    gap = f"[\u4e00-\u9fff]{{0,{MAX_GAP}}}?"
+    pattern = re.compile(gap.join(map(re.escape, word)))
+    seen: Counter[str] = Counter()
+    if len(docs):
+        texts, starts, ends = gen.slices(docs)
+        for text, start, end in zip(texts, starts, ends, strict=True):
+            seen.update({m for m in pattern.findall(text, start, end)
+                         if m != word and _abbreviates(gen, word, m)})
+    return tuple(form for form, count in seen.most_common(MAX_FORMS)
+                 if count >= MIN_PARAGRAPHS)
+
+
+def _holding_every_character(gen: Generation, word: str) -> np.ndarray:
+    found = gen.literal(word[0])
+    for char in word[1:]:
+        found = found[gen.members(found, gen.literal(char))]
+    return found
+
+
+def _abbreviates(gen: Generation, word: str, span: str) -> bool:
+    """Each taken character of `span` starts one of its jieba words or directly follows the
+    previous taken one; the last may instead end a word (区 of 试验区)."""
+    words = gen.word_spans(span, subwords=True)
+    starts, ends = {s for s, _ in words}, {e for _, e in words}
+    previous = -1
+    for i, char in enumerate(word):
+        at = span.index(char, previous + 1)
+        follows = i > 0 and at == previous + 1
+        ends_last = i == len(word) - 1 and at + 1 in ends
+        if at not in starts and not follows and not ends_last:
+            return False
+        previous = at
+    return True
