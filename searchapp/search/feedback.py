@@ -23,13 +23,17 @@ MAX_SHARE = 0.05  # words in more paragraphs than this describe everything, not 
 MIN_PARAGRAPHS = 1000  # below this, document frequencies say too little to choose words
 
 
-def feedback_terms(gen: Generation, top: np.ndarray, exclude: set[str]) -> tuple[str, ...]:
-    """The words shared by at least MIN_SHARED of the `top` paragraphs, best idf first."""
+def feedback_terms(gen: Generation, top: np.ndarray, own: set[str],
+                   searched: set[str]) -> tuple[str, ...]:
+    """The words shared by at least MIN_SHARED of the `top` paragraphs, best idf first;
+    never the query's own words or pieces (nor words inside them), nor a string already
+    searched."""
     if gen.size < MIN_PARAGRAPHS:
         return ()
     shared: Counter[str] = Counter()
     for docnum in top[:TOP_DOCS].tolist():
-        shared.update({w for w in gen.pieces(gen.body(docnum)) if _usable(w, exclude)})
+        shared.update({w for w in gen.pieces(gen.body(docnum))
+                       if _usable(w, own) and w not in searched})
     limit = MAX_SHARE * gen.size
     scored = []
     for word, count in shared.items():
@@ -41,7 +45,7 @@ def feedback_terms(gen: Generation, top: np.ndarray, exclude: set[str]) -> tuple
     return tuple(word for _, word in sorted(scored, reverse=True)[:MAX_TERMS])
 
 
-def _usable(word: str, exclude: set[str]) -> bool:
+def _usable(word: str, own: set[str]) -> bool:
     """A content word: no digits or ordinals (第一, 2023年), not the query's own words."""
     return len(word) >= 2 and not any(c.isdigit() for c in word) and \
-        not word.startswith("第") and not any(word in e or e in word for e in exclude)
+        not word.startswith("第") and not any(word in e or e in word for e in own)

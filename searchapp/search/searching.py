@@ -128,8 +128,9 @@ def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
     top = [d for d, _, _ in _rank(gen, matched, list(leaves.values()),
                                   Query(per_page=feedback.TOP_DOCS), weights)]
     [(key, leaf)] = leaves.items()
-    exclude = {n for a in leaf.alternatives for n in a.needles}
-    terms = feedback.feedback_terms(gen, np.asarray(top, dtype=np.int32), exclude)
+    own = {n for a in leaf.alternatives if a.tier in (OWN, PIECES) for n in a.needles}
+    searched = {n for a in leaf.alternatives for n in a.needles}
+    terms = feedback.feedback_terms(gen, np.asarray(top, dtype=np.int32), own, searched)
     if len(terms) < 2:
         return leaves, matched
     leaves = {key: with_feedback(leaf, terms)}
