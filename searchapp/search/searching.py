@@ -242,10 +242,11 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
         else:
             holding = gen.literal(needle)
             counts, doc_freq = gen.body_counts(needle, docs, holding), len(holding)
-            if weights.passing:
-                [passing] = gen.mention_counts(needle, docs, holding,
-                                               (ranking.passing_pattern(needle),))
-                counts = ranking.effective_counts(counts, passing, weights)
+            if weights.passing or weights.topic:
+                passing, topic = gen.mention_counts(
+                    needle, docs, holding,
+                    (ranking.passing_pattern(needle), ranking.topic_pattern(needle)))
+                counts = ranking.effective_counts(counts, passing, topic, weights)
         score = ranking.bm25f(needle, docs, counts, columns, doc_freq, gen.size, weights.k1)
         if weights.boundary != 1.0 and alternative.tier not in (PIECES, FEEDBACK):
             whole = ranking.whole_word_mask(gen, needle, holding)[gen.positions(docs, holding)]
