@@ -33,3 +33,17 @@ def test_wildcards_are_dropped_with_a_notice():
 
 def test_a_question_mark_is_not_a_wildcard():
     assert ql.parse("如何优化营商环境?").notice is None
+
+
+def test_a_page_past_the_end_ranks_nothing_and_deep_pages_are_capped(make_index, make_report):
+    from conftest import opened
+
+    from searchapp.model import Query
+    from searchapp.search import searching
+
+    directory = make_index([make_report("r", *[f"第{i}条：推进改革。" for i in range(30)])])
+    past = searching.run(opened(directory), Query(q="改革", page=50))
+    assert (past.total, past.hits, past.query.page) == (30, [], 50)
+    deep = searching.run(opened(directory), Query(q="改革", page=5000, per_page=10))
+    assert deep.query.page == searching.MAX_DEPTH // 10
+    assert deep.notice.startswith(f"只能查看前 {searching.MAX_DEPTH} 个结果")

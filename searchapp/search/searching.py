@@ -40,6 +40,8 @@ from searchapp.text.synonyms import curated, expand
 WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4, PART: 0.3, FEEDBACK: 0.2}  # by tier
 FEEDBACK_BELOW = 100  # the literal tiers found fewer paragraphs than this: add feedback
 MAX_PER_PAGE = 1000
+MAX_DEPTH = 10_000  # the deepest result a page may reach (Elasticsearch's max_result_window)
+DEADLINE_S = 2.0  # past this, the optional proximity pass stops and the page says so
 
 
 def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) -> Results:
@@ -56,7 +58,17 @@ def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) 
     matched = evaluate(gen, node, leaves)
     if len(matched) < FEEDBACK_BELOW and _feedback_applies(node):
         leaves, matched = _add_feedback(gen, node, leaves, matched, weights)
-    ranked = _rank(gen, matched, list(leaves.values()), query, weights)
+    if query.page * query.per_page > MAX_DEPTH:
+        query = replace(query, page=max(1, MAX_DEPTH // query.per_page))
+        notices.append(f"只能查看前 {MAX_DEPTH} 个结果，已转到第 {query.page} 页；"
+                       "请添加检索词或筛选条件缩小范围。")
+    if (query.page - 1) * query.per_page >= len(matched):  # past the last page: rank nothing
+        ranked = []
+    else:
+        deadline = time.perf_counter() + DEADLINE_S
+        ranked = _rank(gen, matched, list(leaves.values()), query, weights, deadline)
+        if time.perf_counter() > deadline:
+            notices.append("检索用时较长，部分结果未计算词语邻近程度。")
     if ranked and query.page == 1 and ranked[0][1] < OWN * len(leaves) and _all_and(node):
         words = "」「".join(p.text for p in ql.positives(node))
         notices.append(f"没有段落同时包含「{words}」，以下是含相关表述的段落。")
@@ -167,8 +179,9 @@ class Scored:
     best: list[np.ndarray]  # per leaf
 
 
-def _rank(gen: Generation, matched: np.ndarray, leaves: list[Leaf],
-          query: Query, weights: ranking.Weights) -> list[tuple[int, int, float]]:
+def _rank(gen: Generation, matched: np.ndarray, leaves: list[Leaf], query: Query,
+          weights: ranking.Weights, deadline: float = float("inf")
+          ) -> list[tuple[int, int, float]]:
     """(docnum, tier, score) of the requested page, in result order."""
     wanted = query.page * query.per_page
     if query.sort == "date":  # newest first, then report order; scores only for display
@@ -180,7 +193,7 @@ def _rank(gen: Generation, matched: np.ndarray, leaves: list[Leaf],
                         strict=True))
     scored = _base_scores(gen, matched, leaves, weights)
     if _proximity_matters(leaves):
-        _add_proximity(gen, scored, leaves, wanted)
+        _add_proximity(gen, scored, leaves, wanted, deadline)
     order = _top(scored.tier, scored.score, gen.columns.tie[matched], wanted)
     page = order[wanted - query.per_page:wanted]
     return [(int(matched[i]), int(scored.tier[i]), float(scored.score[i])) for i in page]
@@ -263,10 +276,12 @@ def _proximity_matters(leaves: list[Leaf]) -> bool:
                                   for a in leaf.alternatives)
 
 
-def _add_proximity(gen: Generation, scored: Scored, leaves: list[Leaf], wanted: int) -> None:
+def _add_proximity(gen: Generation, scored: Scored, leaves: list[Leaf], wanted: int,
+                   deadline: float) -> None:
     """Add the proximity bonus where it can change the page. Paragraphs are visited by the
     best score they could reach (score + the largest bonus), and the visit stops when that
-    falls below the current last place: exact, and it touches about a page, not every hit."""
+    falls below the current last place: exact, and it touches about a page, not every hit.
+    It also stops at `deadline` (a bonus, not a match: the page stays valid without it)."""
     bound = scored.score + ranking.PROXIMITY_BONUS
     order = np.lexsort((-bound, -scored.tier))
     units: dict[tuple[int, ...], tuple] = {}  # which alternative of each leaf -> units
@@ -282,6 +297,8 @@ def _add_proximity(gen: Generation, scored: Scored, leaves: list[Leaf], wanted: 
                 units[combo] = _units(leaves, combo)
             if units[combo]:
                 scored.score[i] += ranking.proximity(text, units[combo], start, end)
+        if time.perf_counter() > deadline:
+            return
         if wanted <= done < len(order):
             seen = order[:done]
             last = seen[_top(scored.tier[seen], scored.score[seen], seen, wanted)[-1]]
