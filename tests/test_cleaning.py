@@ -16,7 +16,7 @@ BODY = "今年，全市生产总值增长7%，***同志带队调研。"
     "图为孟州市新建的产业园区。本报记者 张三摄", "（新华社记者 李四 摄）", "浏览次数：1024",
 ], ids=lambda s: s[:12])
 def test_chrome_and_captions_are_dropped(line):
-    assert cleaning.clean([BODY, line, BODY], RULES) == [BODY, BODY]
+    assert cleaning.split_trailer([BODY, line, BODY], RULES) == ([BODY, BODY], [])
 
 
 @pytest.mark.parametrize("line", [
@@ -27,7 +27,7 @@ def test_chrome_and_captions_are_dropped(line):
     "我们要用好“摄影之乡”这块招牌。",
 ], ids=["redaction", "words-in-sentence", "sentence", "heading", "摄-in-text"])
 def test_report_text_is_kept_verbatim(line):
-    assert cleaning.clean([line], RULES) == [line]
+    assert cleaning.split_trailer([line], RULES) == ([line], [])
 
 
 def test_everything_from_the_trailer_marker_on_is_cut():
@@ -38,7 +38,7 @@ def test_everything_from_the_trailer_marker_on_is_cut():
 
 def test_license_boilerplate_of_transcriptions_is_cut():
     trailer = ["本作品是中华人民共和国的法律、法规", "Public domain"]
-    assert cleaning.clean([BODY, *trailer], RULES) == [BODY]
+    assert cleaning.split_trailer([BODY, *trailer], RULES) == ([BODY], trailer)
 
 
 @pytest.mark.parametrize("raw, expected", [

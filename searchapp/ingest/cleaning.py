@@ -101,13 +101,9 @@ def normalize_line(line: str) -> str:
     return line
 
 
-def clean(paragraphs: list[str], rules: Rules) -> list[str]:
-    """Drop chrome and captions, and cut everything from the first trailer marker on."""
-    return split_trailer(paragraphs, rules)[0]
-
-
 def split_trailer(paragraphs: list[str], rules: Rules) -> tuple[list[str], list[str]]:
-    """(cleaned report text, the trailer cut off its end); the trailer may still name a source."""
+    """(report text without chrome and captions, the trailer cut off from the first
+    `cut_from` marker on); the trailer may still name a source."""
     kept: list[str] = []
     for i, text in enumerate(paragraphs):
         if any(p.search(text) for p in rules.cut_from):
