@@ -82,7 +82,7 @@ def test_combine_keys_by_normalised_word():
     ("长护险", ["长期护理保险"]),
     ("ＡＩ", ["人工智能"]),
     ("ai", ["人工智能"]),
-    ("乡村振兴", []),
+    ("钙钛矿光伏", []),
 ], ids=["abbreviation", "full-width", "lower case", "no entry"])
 def test_expand_uses_the_curated_table(word, expected):
     assert expand(word, curated()) == expected
