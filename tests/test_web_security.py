@@ -128,7 +128,7 @@ def test_a_csrf_token_from_another_session_is_refused(app: Flask) -> None:
     assert saved.list_all(app.extensions["searchapp"].instance_dir) == []
 
 
-@pytest.mark.parametrize(("base_url", "secure"), [("https://search.example.org", True),
+@pytest.mark.parametrize(("base_url", "secure"), [("https://localhost", True),
                                                   ("http://127.0.0.1:5000", False)],
                          ids=["https", "http"])
 def test_session_cookie_is_secure_exactly_when_the_request_is_https(

@@ -1,8 +1,10 @@
 """The report view: outline, paragraphs with the query's terms marked, glossary notes.
 
 Paragraph HTML comes only from search.mark (escaped text + <mark>); the glossary
-step then wraps terms in <abbr title="…"> inside the text between those tags,
-escaping the explanation itself, so the result is still safe to mark as HTML.
+step then wraps terms in <abbr title="…"> inside the text between those tags. It
+matches terms against the text itself (each piece unescaped, matched, escaped again),
+never against its entities, so a term such as `lt` cannot split `&lt;`; the term and
+its explanation are escaped, so the result is still safe to mark as HTML.
 Each term is also explained once in a note under the first paragraph using it,
 because a title tooltip is invisible on a phone.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 
 from markupsafe import Markup, escape
 
@@ -45,21 +48,26 @@ def _abbr_pattern(glossary: dict[str, str]) -> re.Pattern[str] | None:
     terms = sorted((t for t in glossary if t.strip()), key=len, reverse=True)
     if not terms:
         return None
-    return re.compile("|".join(re.escape(str(escape(t))) for t in terms))
+    return re.compile("|".join(re.escape(t) for t in terms))
 
 
 def with_abbr(html: str, glossary: dict[str, str], pattern: re.Pattern[str] | None) -> Markup:
     """Wrap glossary terms found in the text parts of already-escaped HTML."""
     if pattern is None:
         return Markup(html)
-    by_escaped = {str(escape(term)): explanation for term, explanation in glossary.items()}
 
-    def wrap(match: re.Match[str]) -> str:
-        title = escape(by_escaped[match.group(0)])
-        return f'<abbr title="{title}">{match.group(0)}</abbr>'
+    def marked(escaped: str) -> str:
+        text = unescape(escaped)  # undoes search.mark's escaping: &lt; &amp; &#34; …
+        out, end = [], 0
+        for match in pattern.finditer(text):
+            term = match.group(0)
+            out += [str(escape(text[end:match.start()])),
+                    f'<abbr title="{escape(glossary[term])}">{escape(term)}</abbr>']
+            end = match.end()
+        return "".join(out) + str(escape(text[end:]))
 
     parts = _TAG.split(html)
-    return Markup("".join(p if p.startswith("<") else pattern.sub(wrap, p) for p in parts))
+    return Markup("".join(p if p.startswith("<") else marked(p) for p in parts))
 
 
 def build(report: Report, q: str, mark: Callable[[str, str], str]) -> DocView:

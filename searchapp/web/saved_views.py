@@ -8,8 +8,16 @@ import threading
 from dataclasses import replace
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, \
-    url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
 
 from searchapp import saved

@@ -107,13 +107,22 @@ def check_host() -> Response | None:
     return render_error(400, BAD_HOST)
 
 
+def _origin_host(origin: str) -> str:
+    """host[:port] of an Origin header ("" for `null` or garbage). The scheme is not compared:
+    behind a proxy that does not say it spoke HTTPS, our own origin would look foreign."""
+    try:
+        return urlsplit(origin).netloc.lower()
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 literal)
+        return ""
+
+
 def check_csrf() -> None:
     """Reject a state-changing request from another site or without the session's token.
     A method the address does not take is left to routing (405, or 404 for no address)."""
     if request.method in {"GET", "HEAD", "OPTIONS"} or request.routing_exception is not None:
         return
     origin = request.headers.get("Origin")
-    if origin is not None and urlsplit(origin).netloc.lower() != request.host.lower():
+    if origin is not None and _origin_host(origin) != request.host.lower():
         abort(403, description=CROSS_ORIGIN)
     expected = session.get(CSRF_FIELD, "")
     given = request.form.get(CSRF_FIELD, "")

@@ -41,10 +41,21 @@ def ensure_index(settings: Settings) -> ReindexSummary | None:
             reporter.close()
 
 
-def check_instance(settings: Settings) -> None:
+def check_instance(settings: Settings, index_existed: bool = False) -> None:
     """Create the instance folder and session key now, so an unusable SEARCHAPP_INSTANCE is
-    one clear error (OSError) here rather than every worker failing to boot."""
-    security.load_secret_key(settings.instance_dir)
+    one clear error (OSError) here rather than every worker failing to boot.
+
+    A new, empty instance folder next to an index that already existed is worth a warning:
+    serve may have been pointed elsewhere than before, and the saved searches left behind."""
+    folder = settings.instance_path()
+    is_new = not folder.is_dir() or not any(folder.iterdir())
+    security.load_secret_key(folder)
+    if is_new and index_existed:
+        logging.getLogger("searchapp").warning(
+            "warning: created a new, empty instance folder %s although the index %s already "
+            "existed; if saved searches are missing, serve with --instance (or "
+            "SEARCHAPP_INSTANCE) set to the folder that holds saved.sqlite3",
+            folder, settings.index_dir.resolve())
 
 
 def warm_up(app: Flask) -> None:
