@@ -21,11 +21,12 @@ from searchapp.model import Query
 from searchapp.search import searching
 from searchapp.search.ranking import Weights
 
-GRID = {
+GRID = {  # the points README's figures come from; defaults of ranking.Weights otherwise
     "passing": (0.5, 0.75),
     "heading": (0.5, 0.25),
     "body_b": (0.3, 0.15),
-    "topic": (0.0, 0.5, 1.0, 2.0),
+    "topic": (0.0, 0.5, 1.0),
+    "proximity": (1.0, 0.0, 2.0),
     "boundary": (0.2,),
 }
 

@@ -55,6 +55,7 @@ class Weights:
     topic: float = 0.0  # added to the term frequency when the paragraph's first sentence
     #                     names the word: the sentence a paragraph of a report opens with
     #                     states what it is about (三是深化改革扩大开放，持续改善营商环境。)
+    proximity: float = 1.0  # scale of the bonus for the query's words standing close (NEAR)
     boundary: float = 1.0  # score factor where the word only occurs across jieba word
     #                        boundaries (营商 inside 国营商业), not as a word of its own
     k1: float = K1  # term-frequency saturation

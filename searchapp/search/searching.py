@@ -192,8 +192,8 @@ def _rank(gen: Generation, matched: np.ndarray, leaves: list[Leaf], query: Query
         return list(zip(page.tolist(), scored.tier.tolist(), scored.score.tolist(),
                         strict=True))
     scored = _base_scores(gen, matched, leaves, weights)
-    if _proximity_matters(leaves):
-        _add_proximity(gen, scored, leaves, wanted, deadline)
+    if weights.proximity and _proximity_matters(leaves):
+        _add_proximity(gen, scored, leaves, wanted, deadline, weights.proximity)
     order = _top(scored.tier, scored.score, gen.columns.tie[matched], wanted)
     page = order[wanted - query.per_page:wanted]
     return [(int(matched[i]), int(scored.tier[i]), float(scored.score[i])) for i in page]
@@ -277,12 +277,12 @@ def _proximity_matters(leaves: list[Leaf]) -> bool:
 
 
 def _add_proximity(gen: Generation, scored: Scored, leaves: list[Leaf], wanted: int,
-                   deadline: float) -> None:
+                   deadline: float, scale: float) -> None:
     """Add the proximity bonus where it can change the page. Paragraphs are visited by the
     best score they could reach (score + the largest bonus), and the visit stops when that
     falls below the current last place: exact, and it touches about a page, not every hit.
     It also stops at `deadline` (a bonus, not a match: the page stays valid without it)."""
-    bound = scored.score + ranking.PROXIMITY_BONUS
+    bound = scored.score + scale * ranking.PROXIMITY_BONUS
     order = np.lexsort((-bound, -scored.tier))
     units: dict[tuple[int, ...], tuple] = {}  # which alternative of each leaf -> units
     done, batch = 0, max(wanted, 64)
@@ -296,7 +296,7 @@ def _add_proximity(gen: Generation, scored: Scored, leaves: list[Leaf], wanted: 
             if combo not in units:
                 units[combo] = _units(leaves, combo)
             if units[combo]:
-                scored.score[i] += ranking.proximity(text, units[combo], start, end)
+                scored.score[i] += scale * ranking.proximity(text, units[combo], start, end)
         if time.perf_counter() > deadline:
             return
         if wanted <= done < len(order):
