@@ -66,7 +66,8 @@ DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.3, topic=0.5, boundary=0.2
 def passing_pattern(needle: str) -> re.Pattern[str]:
     """Occurrences of `needle` inside an enumeration: after 、, or before 、 or 等."""
     word = re.escape(needle)
-    return re.compile(rf"(?<=、){word}|{word}(?=[”」’]?[、等])")
+    after_comma = "|".join(f"(?<=、{q})" for q in ("", "“", "「", "‘", '"'))
+    return re.compile(rf"(?:{after_comma}){word}|{word}(?=[”」’\"]?[、等])")
 
 
 WHOLE_WORD_MAX = 20_000  # paragraphs; beyond this a word is common enough not to check
