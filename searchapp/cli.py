@@ -179,6 +179,19 @@ def evaluate(settings: config.Settings, judgments: Path, index_dir: Path | None,
         click.echo(evaluation.report_text(scores, judged))
 
 
+@main.command()
+@click.option("--index", "index_dir", type=click.Path(path_type=Path),
+              help="Index directory. Default: index/ or $SEARCHAPP_INDEX.")
+@click.pass_obj
+def check(settings: config.Settings, index_dir: Path | None) -> None:
+    """Verify every file of the published index against the sizes and sha256 hashes
+    recorded when it was built; exit 1 naming the damaged files and the fix."""
+    from searchapp.index import read
+
+    settings = settings.with_overrides(index_dir=index_dir)
+    click.echo(read.check(settings.index_dir).line())
+
+
 def _argv_text(value: str) -> str:
     """Arguments whose bytes are not UTF-8 arrive as lone surrogates (surrogateescape), which
     no output can encode: show them as U+FFFD, so --json stays valid UTF-8."""
@@ -193,17 +206,22 @@ def _argv_text(value: str) -> str:
               help="Index directory. Default: index/ or $SEARCHAPP_INDEX.")
 @click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path),
               help="Corpus to build the index from when there is none (repeatable).")
+@click.option("--instance", "instance_dir", type=click.Path(path_type=Path),
+              help="Folder for saved searches and the session key. Default: "
+                   "$SEARCHAPP_INSTANCE, else instance/ next to the index directory.")
 @click.option("--dev", is_flag=True, help="Flask's development server (never in production).")
 @click.pass_obj
 def serve(settings: config.Settings, host: str | None, port: int | None, workers: int | None,
-          index_dir: Path | None, corpus: tuple[Path, ...], dev: bool) -> None:
+          index_dir: Path | None, corpus: tuple[Path, ...], instance_dir: Path | None,
+          dev: bool) -> None:
     """Serve the search UI, building the index first if it is missing."""
     from searchapp.web import server as serving  # web stack imported only for this command
 
     settings = settings.with_overrides(host=host, port=port, workers=workers,
-                                       index_dir=index_dir, corpus=corpus or None)
-    serving.check_instance(settings)
+                                       index_dir=index_dir, corpus=corpus or None,
+                                       instance_dir=instance_dir)
     built = serving.ensure_index(settings)
+    serving.check_instance(settings, index_existed=built is None)
     if built:
         click.echo(f"已建立索引：{built.reports} 篇报告，{built.paragraphs} 个段落，"
                    f"用时 {built.seconds:.1f} 秒", err=True)

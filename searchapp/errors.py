@@ -25,7 +25,12 @@ class IndexIncompatible(IndexProblem):
 
 
 class IndexDamaged(IndexProblem):
-    """A file of the published generation is missing or unreadable."""
+    """A file of the published generation is missing, unreadable or not what was written."""
+
+
+class IndexRefused(IndexProblem):
+    """reindex will not write into this directory: "" or /, or a non-empty folder that is
+    not a searchapp index (it would mix its files with the index, and clean up its files)."""
 
 
 class IndexBusy(IndexProblem):
@@ -42,3 +47,8 @@ class BuildFailed(SearchappError):
 
 class UsageError(SearchappError):
     """A command-line value that click's own types cannot check (a port out of range…)."""
+
+
+class DatabaseProblem(SearchappError):
+    """The database of saved searches (SEARCHAPP_DATABASE_URL) is unreachable, refuses us,
+    or holds a schema newer than this version of searchapp."""

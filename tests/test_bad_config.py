@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from conftest import run_cli
 
-from searchapp.cli import main
 from searchapp.config import Settings
 from searchapp.index import build as index
 from searchapp.web import create_app
@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 NO_INDEX = "Error: no search index in {dir}: run `searchapp reindex` to build it"
 OTHER_VERSION = ("Error: the index in {dir} was built by another version of searchapp: "
                  "run `searchapp reindex` to rebuild it")
+DAMAGED = ("Error: the index in {dir} is incomplete or damaged: run `searchapp reindex --full` "
+           "to rebuild it")
 NOT_A_DIR = ("Error: cannot use {path}: not a directory; check --index, --corpus and "
              "SEARCHAPP_INSTANCE")
 
@@ -59,7 +61,7 @@ BROKEN: dict[str, tuple[Callable[[Path], None] | None, str]] = {
     "empty-dir": (lambda d: d.mkdir(), NO_INDEX),
     "a-file": (lambda d: d.write_text("not an index"), NO_INDEX),
     "older-format": (older_format, OTHER_VERSION),
-    "garbage-files": (garbage_files, OTHER_VERSION),
+    "garbage-files": (garbage_files, DAMAGED),
     "CURRENT-outside": (current_points_outside, NO_INDEX),
 }
 
@@ -88,10 +90,6 @@ def broken(request: pytest.FixtureRequest, small_index: tuple[Path, Path],
     return target, message.format(dir=target)
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
 def assert_clean_failure(result: Result, message: str) -> None:
     assert (result.exit_code, result.output.strip()) == (1, message)
     assert isinstance(result.exception, SystemExit)
@@ -99,12 +97,12 @@ def assert_clean_failure(result: Result, message: str) -> None:
 
 def test_search_explains_a_broken_index(broken: tuple[Path, str]) -> None:
     directory, message = broken
-    assert_clean_failure(run("search", "营商环境", "--index", str(directory)), message)
+    assert_clean_failure(run_cli("search", "营商环境", "--index", str(directory)), message)
 
 
 def test_search_explains_an_index_path_below_a_file(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
-    assert_clean_failure(run("search", "营商环境", "--index", str(tmp_path / "file" / "index")),
+    assert_clean_failure(run_cli("search", "营商环境", "--index", str(tmp_path / "file" / "index")),
                          NO_INDEX.format(dir=tmp_path / "file" / "index"))
 
 
@@ -114,12 +112,12 @@ def test_corpus_problems_fail_with_a_sentence(command: str, tmp_path: Path) -> N
     (tmp_path / "only-binary").mkdir()
     (tmp_path / "only-binary" / "a.txt").write_bytes(bytes(range(256)))
     index_dir = str(tmp_path / "index")
-    assert_clean_failure(run(command, "--corpus", str(tmp_path / "nowhere"), "--index",
+    assert_clean_failure(run_cli(command, "--corpus", str(tmp_path / "nowhere"), "--index",
                              index_dir), f"Error: corpus path not found: {tmp_path / 'nowhere'}")
-    assert_clean_failure(run(command, "--corpus", str(tmp_path / "empty"), "--index", index_dir),
+    assert_clean_failure(run_cli(command, "--corpus", tmp_path / "empty", "--index", index_dir),
                          f"Error: no reports found in {tmp_path / 'empty'}: add .txt, .md, "
                          ".jsonl or .csv files, or pass --corpus")
-    result = run(command, "--corpus", str(tmp_path / "only-binary"), "--index", index_dir)
+    result = run_cli(command, "--corpus", str(tmp_path / "only-binary"), "--index", index_dir)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1].startswith("Error: no reports found in ")
 
@@ -129,7 +127,7 @@ def test_unusable_index_directory_fails_with_a_sentence(command: str, small_inde
                                                         tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     for path in (tmp_path / "file", tmp_path / "file" / "index"):
-        assert_clean_failure(run(command, "--corpus", str(small_index[0]), "--index", str(path)),
+        assert_clean_failure(run_cli(command, "--corpus", small_index[0], "--index", path),
                              NOT_A_DIR.format(path=path))
 
 
@@ -137,7 +135,7 @@ def test_serve_refuses_an_unusable_instance_folder(small_index, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "file").write_text("x")
     monkeypatch.setenv("SEARCHAPP_INSTANCE", str(tmp_path / "file" / "instance"))
-    assert_clean_failure(run("serve", "--index", str(small_index[1])),
+    assert_clean_failure(run_cli("serve", "--index", str(small_index[1])),
                          NOT_A_DIR.format(path=tmp_path / "file" / "instance"))
 
 
@@ -146,10 +144,10 @@ def test_serve_refuses_an_unusable_instance_folder(small_index, tmp_path: Path,
 def test_reindex_rebuilds_an_incompatible_index(breaker, small_index, tmp_path: Path) -> None:
     shutil.copytree(small_index[1], tmp_path / "index")
     breaker(tmp_path / "index")
-    result = run("reindex", "--corpus", str(small_index[0]), "--index", str(tmp_path / "index"))
+    result = run_cli("reindex", "--corpus", str(small_index[0]), "--index", str(tmp_path / "index"))
     assert result.exit_code == 0, result.output
     assert "(full rebuild: 1 added, 0 changed, 0 removed; gen-000002)" in result.output
-    assert run("search", "营商环境", "--index", str(tmp_path / "index")).exit_code == 0
+    assert run_cli("search", "营商环境", "--index", str(tmp_path / "index")).exit_code == 0
 
 
 URLS = ["/search?q=营商环境", "/search?region=孟州", "/api/search?q=营商环境", "/feed?q=营商环境",

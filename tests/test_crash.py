@@ -10,11 +10,12 @@ is renamed into place, or just before CURRENT would be switched.
 
 from __future__ import annotations
 
-import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ from searchapp.index import build as index
 from searchapp.index import generations as publish
 from searchapp.model import Query
 from searchapp.search import searching as search
+
+pytestmark = pytest.mark.slow  # real processes killed at every stage, waits for the lock
 
 REPO = Path(__file__).resolve().parents[1]
 PROBES = ("营商环境", '"高质量发展"', "钙钛矿光伏")
@@ -104,10 +107,10 @@ def reindex_cli(corpus: Path, index_dir: Path) -> subprocess.CompletedProcess[st
 
 
 def leftovers(index_dir: Path) -> list[str]:
-    """Anything besides CURRENT, the lock and the kept generations up to CURRENT."""
+    """Anything besides CURRENT, the lock, the marker and the kept generations up to CURRENT."""
     published = (index_dir / publish.CURRENT).read_text().strip()
     return sorted(p.name for p in index_dir.iterdir()
-                  if p.name not in (publish.CURRENT, publish.LOCK)
+                  if p.name not in (publish.CURRENT, publish.LOCK, publish.MARKER)
                   and not (p.name.startswith("gen-") and p.name <= published))
 
 
@@ -138,8 +141,8 @@ def test_reindex_killed_leaves_the_index_intact_and_the_next_one_succeeds(
 def test_stale_whoosh_lock_files_do_not_block_the_next_reindex(
         setup: tuple[Path, Path, Path], lock_name: str) -> None:
     corpus, index_dir, _ = setup
-    stale_build = index_dir / ".build-gen-000002"
-    stale_build.mkdir()
+    with publish.building(index_dir, None) as stale_build:  # as a killed run leaves it
+        assert stale_build.name == ".build-gen-000002"
     for directory in (index_dir / "gen-000001", stale_build):
         (directory / lock_name).write_text("12345")
     rerun = reindex_cli(corpus, index_dir)
@@ -168,19 +171,59 @@ def test_second_writer_gives_up_with_a_clear_message_and_runs_once_the_lock_is_f
     assert [h[0] for h in hits(index_dir)["钙钛矿光伏"]] == ["xiuwu-2024"]
 
 
-def test_two_reindexes_started_at_once_do_not_corrupt_the_index(
+HOLDER = """
+import sys
+from pathlib import Path
+from searchapp.index.generations import writer_lock
+with writer_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    sys.stdin.read()  # until the test closes our stdin
+"""
+
+# `searchapp reindex` as a real process whose lock wait is long enough for any machine, so the
+# outcome does not depend on how long the first build takes.
+PATIENT_REINDEX = """
+import sys
+from searchapp.cli import main
+from searchapp.index import build, generations  # build: loaded now, before "started"
+generations.LOCK_WAIT = 300.0
+print("started", flush=True)
+main(["reindex", *sys.argv[1:]])
+"""
+
+
+def test_two_reindexes_started_at_once_run_one_after_the_other(
         setup: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """Both start while a third process holds the lock; neither can publish until it lets go.
+    Then both succeed, in sequence: two complete full builds, gen-000001 then gen-000002."""
     corpus, _, _ = setup
     index_dir = tmp_path / "fresh-index"
-    command = [sys.executable, "-m", "searchapp", "reindex", "--full", "--corpus", str(corpus),
-               "--index", str(index_dir)]
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True) for _ in range(2)]
-    outputs = [run.communicate(timeout=180) for run in runs]
-    codes = sorted(run.returncode for run in runs)
-    assert codes in ([0, 0], [0, 1]), outputs
-    if codes == [0, 1]:  # the first took longer than the wait: the second said so
-        assert any("another reindex" in err and "Traceback" not in err for _, err in outputs)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(index_dir)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    runs: list[subprocess.Popen[str]] = []
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        runs = [subprocess.Popen(
+            [sys.executable, "-c", PATIENT_REINDEX, "--full", "--corpus", str(corpus),
+             "--index", str(index_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True) for _ in range(2)]
+        assert [run.stdout.readline() for run in runs] == ["started\n", "started\n"]
+        time.sleep(1)  # both are now queued behind the holder (or about to be)
+        assert [run.poll() for run in runs] == [None, None]
+        assert publish.current(index_dir) is None
+    finally:
+        holder.communicate(timeout=30)  # closes its stdin: it leaves the lock normally
+        outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    summaries = sorted(re.sub(r" in [\d.]+ s,", "", out.strip().splitlines()[-1])
+                       for out, _ in outputs)
+    assert summaries == [  # the second rebuilt what the first had just published
+        "3 reports, 196 paragraphs 0 warnings (full rebuild: 0 added, 0 changed, 0 removed; "
+        "gen-000002)",
+        "3 reports, 196 paragraphs 0 warnings (full rebuild: 3 added, 0 changed, 0 removed; "
+        "gen-000001)"]
+    assert [err for _, err in outputs if "another reindex" in err or "Traceback" in err] == []
+    assert [p.name for p in publish.generations(index_dir)] == ["gen-000001", "gen-000002"]
+    assert publish.current(index_dir) == index_dir / "gen-000002"
     assert leftovers(index_dir) == []
-    assert os.listdir(index_dir / (index_dir / publish.CURRENT).read_text().strip())
     assert [h[0] for h in hits(index_dir)["钙钛矿光伏"]] == ["xiuwu-2024"]

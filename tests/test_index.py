@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import list_reports, load_report, opened
 from whoosh.query import Every, Term
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from searchapp.errors import BuildFailed, IndexBusy, IndexIncompatible, IndexMissing
 from searchapp.index import build as index
@@ -21,9 +22,11 @@ from searchapp.index import segment, writing
 from searchapp.index.generations import FORMAT
 from searchapp.index.read import Index
 from searchapp.ingest.corpus import read_corpus
-from searchapp.model import Paragraph, Report
+from searchapp.model import Paragraph, Query, Report
+from searchapp.search import searching as search
 from searchapp.text import dictionary
 from searchapp.text.normalize import normalize
+from searchapp.text.tokenize import word_tokens
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 
@@ -43,6 +46,18 @@ def _keys(index_dir: Path, query) -> list[str]:
         return sorted(hit["key"] for hit in searcher.search(query, limit=None))
 
 
+def _found(index_dir: Path, q: str) -> list[str]:
+    """Keys of the paragraphs a search for `q` finds, as a reader would get them."""
+    results = search.run(opened(index_dir), Query(q=q, per_page=1000))
+    assert results.total == len(results.hits)
+    return sorted(f"{hit.doc}#{hit.paragraph}" for hit in results.hits)
+
+
+def _query_words(index_dir: Path, text: str) -> list[str]:
+    """How queries on the published generation cut `text` (with the index's dictionary)."""
+    return word_tokens(text, analyzer=opened(index_dir).generation().analyzer)
+
+
 def _reprocessed(index_dir: Path, reports: list[Report], **kwargs) -> tuple[index.ReindexSummary,
                                                                             int]:
     """Run index_reports; also return how many paragraphs were (re)written."""
@@ -60,7 +75,7 @@ def test_first_build_indexes_every_paragraph(tmp_path: Path, two_reports) -> Non
     summary, written = _reprocessed(tmp_path, two_reports())
     assert (summary.reports, summary.paragraphs, summary.added, summary.full, written) == \
         (2, 4, 2, True, 4)
-    assert _keys(tmp_path, Term("body", "万人助万企")) == ["mz#2"]
+    assert _found(tmp_path, '"万人助万企"') == ["mz#2"]
     assert _keys(tmp_path, Term("doc", "mz")) == ["mz#1", "mz#2"]
 
 
@@ -72,7 +87,7 @@ def test_changing_one_report_reprocesses_only_that_report(tmp_path: Path, two_re
     summary, written = _reprocessed(tmp_path, reports)
     assert (summary.added, summary.changed, summary.removed, summary.full, written) == \
         (0, 1, 0, False, 3)
-    assert _keys(tmp_path, Term("body", "新增")) == ["qy#3"]
+    assert _found(tmp_path, '"新增"') == ["qy#3"]
     assert _keys(tmp_path, Term("doc", "qy")) == ["qy#1", "qy#2", "qy#3"]
 
 
@@ -99,7 +114,8 @@ def test_new_dictionary_term_forces_a_full_rebuild(tmp_path: Path, two_reports,
     reports[1] = make_report("qy", "推进“桑坡模式”。", region="沁阳市")
     summary, written = _reprocessed(tmp_path, reports)
     assert (summary.full, summary.changed, written) == (True, 1, 3)
-    assert _keys(tmp_path, Term("body", "桑坡模式")) == ["qy#1"]
+    assert _found(tmp_path, '"桑坡模式"') == ["qy#1"]
+    assert _query_words(tmp_path, "推广桑坡模式") == ["推广", "桑坡模式"]
 
 
 def test_editing_the_user_dictionary_forces_a_full_rebuild(tmp_path: Path, two_reports,
@@ -109,7 +125,7 @@ def test_editing_the_user_dictionary_forces_a_full_rebuild(tmp_path: Path, two_r
     monkeypatch.setattr(dictionary, "_userdict_text", lambda: edited)
     summary, written = _reprocessed(tmp_path, two_reports())
     assert (summary.full, summary.changed, written) == (True, 0, 4)
-    assert _keys(tmp_path, Term("body", "推进乡村振兴")) == ["qy#1"]
+    assert _query_words(tmp_path, "推进乡村振兴") == ["推进乡村振兴"]
 
 
 def test_full_flag_rebuilds_everything(tmp_path: Path, two_reports) -> None:
@@ -136,7 +152,7 @@ def test_an_update_adds_a_segment_and_a_part_and_deletes_stale_paragraphs(
     assert [s.deleted_count() for s in segment.read_segments(generation)] == [2, 0]
     assert len(store.open_columns(generation).parts) == 2
     assert _keys(tmp_path, Term("doc", "r007")) == ["r007#1"]
-    assert len(_keys(tmp_path, Term("body", "乡村振兴"))) == 149
+    assert len(_found(tmp_path, '"乡村振兴"')) == 149
     assert _store_keys(tmp_path) == sorted(_keys(tmp_path, Every()))
 
 
@@ -149,7 +165,7 @@ def test_two_writer_processes_index_everything(tmp_path: Path, make_report,
     assert index.index_reports(many, tmp_path).paragraphs == 300
     generation = publish.current(tmp_path)
     assert [s.doc_count_all() for s in segment.read_segments(generation)] == [150, 150]
-    assert len(_keys(tmp_path, Term("body", "乡村振兴"))) == 150
+    assert len(_found(tmp_path, '"乡村振兴"')) == 150
     assert _store_keys(tmp_path) == sorted(_keys(tmp_path, Every()))
     many[7] = make_report("r007", "改写后的段落。")
     assert index.index_reports(many, tmp_path).changed == 1
@@ -239,9 +255,9 @@ def test_a_build_that_dies_midway_leaves_the_previous_index_usable(tmp_path: Pat
 
 def test_leftovers_of_a_killed_run_are_cleaned_up(tmp_path: Path, two_reports) -> None:
     index.index_reports(two_reports(), tmp_path)
-    leftover = tmp_path / f"{publish.BUILD_PREFIX}gen-000002"
-    leftover.mkdir()
-    (leftover / "MAIN_WRITELOCK").write_text("")
+    with publish.building(tmp_path, None) as leftover:  # a run killed while building
+        (leftover / "MAIN_WRITELOCK").write_text("")
+    assert leftover.name == f"{publish.BUILD_PREFIX}gen-000002"
     summary = index.index_reports(two_reports()[:1], tmp_path)
     assert (leftover.exists(), summary.removed) == (False, 1)
 
@@ -249,9 +265,9 @@ def test_leftovers_of_a_killed_run_are_cleaned_up(tmp_path: Path, two_reports) -
 def test_a_generation_renamed_but_never_published_is_discarded(tmp_path: Path,
                                                                two_reports) -> None:
     index.index_reports(two_reports(), tmp_path)
-    orphan = tmp_path / "gen-000002"
-    orphan.mkdir()
-    (orphan / "half-written").write_text("")
+    with publish.building(tmp_path, None) as build:  # a run killed after renaming its build
+        (build / "half-written").write_text("")
+    orphan = build.rename(tmp_path / "gen-000002")
     summary = index.index_reports(two_reports()[:1], tmp_path)
     assert (summary.generation, (orphan / "half-written").exists()) == ("gen-000002", False)
     assert [p.name for p in publish.generations(tmp_path)] == ["gen-000001", "gen-000002"]
@@ -363,27 +379,64 @@ def test_reports_built_in_code_with_unencodable_text_are_indexed_readably(make_i
         ("坏\ufffd标题", "孟州\ufffd市", ("河南省",), {"甲\ufffd": "乙"})
     assert [(p.text, p.section) for p in stored.paragraphs] == \
         [("一、回\ufffd顾", ()), ("优化营商环境\ufffd。", ("一、回\ufffd顾",))]
-    assert _keys(directory, Term("body", "营商环境")) == ["r#2"]
+    assert _found(directory, '"营商环境"') == ["r#2"]
 
 
-def test_posting_lists_written_a_few_blocks_at_a_time_read_back_whole(tmp_path: Path,
+def _word_field(index_dir: Path) -> tuple[dict[str, list[tuple[int, float]]], list[int],
+                                          list[str]]:
+    """The word field `body` as written: each word's postings (docnum, count), each
+    paragraph's stored length, and the paragraphs' stored texts."""
+    with opened(index_dir).generation().ix.searcher() as searcher:
+        reader = searcher.reader()
+        postings = {word: list(searcher.postings("body", word).items_as("weight"))
+                    for word in reader.field_terms("body")}
+        docs = range(reader.doc_count_all())
+        return (postings, [reader.doc_field_length(d, "body") for d in docs],
+                [searcher.stored_fields(d)["body"] for d in docs])
+
+
+def _analyzer_words(index_dir: Path, texts: list[str]) -> list[list[str]]:
+    """Brute force: each text's words as the index's analyzer emits them, sub-words too."""
+    analyzer = opened(index_dir).generation().analyzer
+    return [word_tokens(text, mode="index", analyzer=analyzer) for text in texts]
+
+
+def _postings_of(words_per_doc: list[list[str]]) -> dict[str, list[tuple[int, float]]]:
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for docnum, words in enumerate(words_per_doc):
+        for word in dict.fromkeys(words):
+            postings.setdefault(word, []).append((docnum, float(words.count(word))))
+    return postings
+
+
+def test_word_field_holds_exactly_the_analyzers_words_on_the_seeds(seeds_index: Path) -> None:
+    """What the writer's fast path (count_words, numpy postings) stores is what the index's
+    analyzer emits for each stored paragraph, sub-words included; the lengths are those
+    words' count as Whoosh stores a length (one byte, rounded)."""
+    postings, lengths, texts = _word_field(seeds_index)
+    words = _analyzer_words(seeds_index, texts)
+    assert postings == _postings_of(words)
+    assert {"万人助万企", "乡村振兴", "乡村", "振兴"} <= postings.keys()
+    assert lengths == [byte_to_length(length_to_byte(len(w))) for w in words]
+
+
+def test_word_postings_written_a_few_blocks_at_a_time_read_back_whole(tmp_path: Path,
                                                                       make_report) -> None:
     texts = [f"改革{'发展' * (i % 4)}第{i}段，乡村振兴。" if i % 3 else f"营商环境{i}"
              for i in range(700)]  # 改革 holds 466 postings: four blocks of 128
 
-    def postings(chunk: int) -> dict[str, list[tuple[int, float]]]:
+    def word_field(chunk: int) -> dict[str, list[tuple[int, float]]]:
         directory = tmp_path / f"chunk-{chunk}"
         with pytest.MonkeyPatch.context() as patched:
             patched.setattr(segment, "CHUNK", chunk)
             index.index_reports([make_report("r", *texts)], directory)
-        with opened(directory).generation().ix.searcher() as searcher:
-            return {word: list(searcher.postings("body", word).items_as("weight"))
-                    for word in ("改革", "发展", "乡村振兴", "营商环境", "第")}
+        return _word_field(directory)[0]
 
-    whole = postings(segment.CHUNK)
+    whole = word_field(segment.CHUNK)
+    assert whole == _postings_of(_analyzer_words(tmp_path / f"chunk-{segment.CHUNK}", texts))
     assert [doc for doc, _ in whole["改革"]] == [i for i in range(700) if i % 3]
     assert whole["发展"][:3] == [(1, 1.0), (2, 2.0), (5, 1.0)]
-    assert postings(1) == postings(3) == whole
+    assert word_field(1) == word_field(3) == whole
 
 
 def test_seeds_round_trip_through_the_index(seeds_index: Path) -> None:

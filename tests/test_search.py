@@ -313,8 +313,9 @@ def test_word_pieces_never_outrank_the_word_and_stay_close(national_index, natio
     rest = [national_texts[key] for key in hits[len(literal):]]
     near = re.compile("乡村.{0,6}振兴|振兴.{0,6}乡村")
     close = [bool(near.search(text)) for text in rest]
-    assert any(close) and close == sorted(close, reverse=True)  # pieces close, then a part
-    assert all(("乡村" in t or "振兴" in t) for t in rest[close.count(True):])
+    assert any(close) and close == sorted(close, reverse=True)  # pieces close, then the rest
+    part = [("乡村" in t or "振兴" in t) for t in rest[close.count(True):]]
+    assert part == sorted(part, reverse=True)  # a part, then feedback words only
 
 
 @pytest.mark.slow
@@ -395,6 +396,7 @@ QUERY_ALPHABET = st.sampled_from(list('乡村振兴營商"“”()（）-=: ：O
                                       '..2023孟州焦作*?[]\\^$|{}\x00\x1b\u3000ａＢ１'))
 
 
+@pytest.mark.slow  # 300 generated queries: seconds; test_fuzz.py runs 10,000 the same way
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=st.one_of(st.text(QUERY_ALPHABET, max_size=40), st.text(max_size=40)),

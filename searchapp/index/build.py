@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from searchapp.errors import CorpusError
-from searchapp.index import filecache, writing
+from searchapp.index import filecache, integrity, writing
 from searchapp.index import generations as publish
 from searchapp.ingest import cleaning
 from searchapp.model import Report, Warn
@@ -112,7 +112,11 @@ def _reindex(source: Source, index_dir: Path, full: bool, progress: Progress | N
     with publish.writer_lock(index_dir):
         publish.clean_stale(index_dir)
         base = None if full else publish.current(index_dir)
+        damage = _damage(index_dir, base)
+        if damage:
+            base, full = None, True
         corpus, warnings = _read(source, base, progress)
+        warnings[:0] = damage
         plan = writing.plan(corpus, index_dir, full) if corpus.reports else None
         if corpus.stubs and plan is None:  # unchanged files are needed in full after all
             corpus, warnings = _read(source, None, progress)
@@ -129,6 +133,17 @@ def _reindex(source: Source, index_dir: Path, full: bool, progress: Progress | N
         added=plan.added, changed=plan.reprocessed - plan.added, removed=plan.removed,
         seconds=time.perf_counter() - started, warnings=warnings, full=plan.base is None,
         generation=(generation or publish.current(index_dir) or Path()).name)
+
+
+def _damage(index_dir: Path, base: Path | None) -> list[str]:
+    """A warning when the generation an incremental reindex would build on is damaged (its
+    files' hashes differ from what its build recorded): then everything is rebuilt."""
+    meta = publish.read_meta(base) if base else None
+    problems = integrity.verify(base, meta) if meta else []
+    if not problems:
+        return []
+    return [f"the index in {index_dir} was damaged ({integrity.summary(problems)}); "
+            "so it was rebuilt in full"]
 
 
 def _read(source: Source, base: Path | None,

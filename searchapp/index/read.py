@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
 
-from searchapp.errors import IndexDamaged, IndexIncompatible, IndexMissing
+from searchapp.errors import IndexIncompatible, IndexMissing
 from searchapp.index import columns as columns_module
-from searchapp.index import generations
+from searchapp.index import generations, integrity
 from searchapp.index.generation import Facet, Generation
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import combine, curated
@@ -65,30 +66,80 @@ def _incompatible(directory: Path) -> str:
             "run `searchapp reindex` to rebuild it")
 
 
-def _damaged(directory: Path) -> str:
-    return (f"the index in {directory} is incomplete or damaged: "
-            "run `searchapp reindex --full` to rebuild it")
-
-
 def open_generation(stamp: tuple, directory: Path) -> Generation:
+    """The published generation, its files checked against what its build recorded (sizes;
+    hashes of the small ones): a truncated or replaced file is IndexDamaged, never wrong hits."""
     path = stamp[0]
-    if generations.read_meta(path) is None:
-        raise IndexIncompatible(_incompatible(directory))
+    files = _recorded_files(path, directory)
+    if integrity.opening_problems(path, files):  # `searchapp check` names the files
+        raise integrity.damaged(directory)
     try:
         ix = whoosh_index.open_dir(path)
-    except Exception as error:  # an unpicklable schema, missing TOC, foreign files...
+    except Exception as error:  # an unpicklable schema, a TOC of same size but garbled...
+        if integrity.hash_problems(path, files):  # rare: worth reading it all
+            raise integrity.damaged(directory) from error
         raise IndexIncompatible(_incompatible(directory)) from error
     try:
         columns = columns_module.open_columns(path)
         reports = json.loads((path / "reports.json").read_text(encoding="utf-8"))
-        mined_path = path / "synonyms.json"
-        mined = json.loads(mined_path.read_text(encoding="utf-8")) \
-            if mined_path.exists() else {}
-    except (OSError, ValueError, KeyError) as error:
-        raise IndexDamaged(_damaged(directory)) from error
+        mined = json.loads((path / "synonyms.json").read_text(encoding="utf-8"))
+    except Exception as error:  # noqa: BLE001 - zip, zlib, JSON, numpy: all say the same
+        raise integrity.damaged(directory) from error
     if not isinstance(reports, dict) or not isinstance(mined, dict):
-        raise IndexDamaged(_damaged(directory))
+        raise integrity.damaged(directory)
     return _assemble(ix, columns, reports, mined, stamp)
+
+
+def _recorded_files(path: Path, directory: Path) -> integrity.Files:
+    """The file list of the generation's meta.json; IndexIncompatible for another version's
+    meta, IndexDamaged for one that does not read."""
+    try:
+        meta = json.loads((path / integrity.META).read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError("meta.json is not an object")
+    except (OSError, ValueError) as error:
+        raise integrity.damaged(directory) from error
+    if meta.get("format") != generations.FORMAT:
+        raise IndexIncompatible(_incompatible(directory))
+    try:
+        return integrity.recorded(meta)
+    except ValueError as error:
+        raise integrity.damaged(directory, [str(error)]) from error
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `searchapp check` found in a sound index."""
+
+    directory: Path
+    generation: str
+    files: int
+    size: int  # bytes
+    reports: int
+    paragraphs: int
+
+    def line(self) -> str:
+        return (f"OK: {self.directory} ({self.generation}): {self.reports} reports, "
+                f"{self.paragraphs} paragraphs; {self.files} files, "
+                f"{self.size / 2**20:.1f} MB, sizes and sha256 as written")
+
+
+def check(directory: Path) -> Checked:
+    """Read every byte of the published generation and compare its hashes with what its
+    build recorded (IndexMissing / IndexIncompatible / IndexDamaged naming the files)."""
+    directory = Path(directory)
+    path = _published_stamp(directory)[0]
+    files = _recorded_files(path, directory)
+    problems = integrity.hash_problems(path, files)
+    if problems:
+        raise integrity.damaged(directory, problems)
+    try:
+        meta = json.loads((path / integrity.META).read_text(encoding="utf-8"))
+        live = np.load(path / columns_module.COLUMNS_DIR / "live.npy")
+    except (OSError, ValueError) as error:
+        raise integrity.damaged(directory) from error
+    return Checked(directory, path.name, len(files), sum(size for size, _ in files.values()),
+                   len(meta["reports"]), int(live.sum()))
 
 
 def _assemble(ix: whoosh_index.Index, columns: columns_module.Columns, reports: dict,

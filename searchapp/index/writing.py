@@ -11,7 +11,8 @@ modified. Too many parts or dead paragraphs, or a new dictionary, mean a full
 build again.
 
 Each generation also holds meta.json (format version, dictionary digest, the
-content hash of every report: what an incremental reindex compares),
+content hash of every report: what an incremental reindex compares; the size and
+sha256 of every other file: what readers check, integrity.py),
 reports.json (metadata and glossary of every report, for load_report /
 list_reports) and synonyms.json (pairs mined from the corpus).
 """
@@ -29,7 +30,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
 from searchapp.errors import BuildFailed
-from searchapp.index import columns, filecache, fork, segment
+from searchapp.index import columns, filecache, fork, integrity, segment
 from searchapp.index import generations as publish
 from searchapp.index.filecache import Kept
 from searchapp.index.generations import FORMAT, read_meta
@@ -110,8 +111,11 @@ def usable(generation: Path | None) -> Path | None:
 
 def _layout(generation: Path) -> columns.Layout | None:
     """The store layout of a generation whose Whoosh TOC and store read back and agree;
-    None for a disk that lost data or files another program wrote: rebuild it all."""
+    None for a disk that lost data or files another program wrote: rebuild it all.
+    Its files are checked first as opening checks them (the TOC is a pickle)."""
     try:
+        if integrity.opening_problems(generation, integrity.recorded(read_meta(generation))):
+            return None
         layout = columns.read_layout(generation)
         names = [s.segment_id() for s in segment.read_segments(generation)]
     except Exception:  # noqa: BLE001 - whatever the damage, a full build replaces it
@@ -256,15 +260,19 @@ def _check_count(directory: Path, plan: Plan) -> None:
 
 
 def _write_sidecars(build: Path, plan: Plan) -> None:
+    """The JSON files, meta.json last: it lists every other file's size and hash."""
     reports = dict(sorted(plan.reports.items()))
-    meta = {"format": FORMAT, "dictionary": plan.dictionary.digest,
-            "reports": {i: r.content_hash for i, r in reports.items()}}
-    sidecars = {"meta.json": meta,
-                "reports.json": {i: _report_meta(r) for i, r in reports.items()},
+    sidecars = {"reports.json": {i: _report_meta(r) for i, r in reports.items()},
                 "synonyms.json": filecache.merged_synonyms(plan.corpus.kept.values()),
                 filecache.FILES: plan.corpus.files}
     for name, value in sidecars.items():
         publish.write_json_atomic(build / name, json.dumps(value, ensure_ascii=False))
+    base_meta = read_meta(plan.base) if plan.base else None
+    meta = {"format": FORMAT, "dictionary": plan.dictionary.digest,
+            "reports": {i: r.content_hash for i, r in reports.items()},
+            "files": integrity.record(build, plan.base,
+                                      base_meta.get("files") if base_meta else None)}
+    publish.write_json_atomic(build / integrity.META, json.dumps(meta, ensure_ascii=False))
 
 
 def _report_meta(report: Report) -> dict:

@@ -22,6 +22,7 @@ RULES_FILE = "cleaning.toml"  # at a corpus root: extra cleaning rules for that 
 MAX_BYTES = 16 * 2**20  # a single report is < 1 MB; beyond this we ingest the start and say so
 MAX_COLLECTION_BYTES = 256 * 2**20  # collections legitimately hold thousands of reports
 INGEST_VERSION = "1"  # bump when extraction changes, so incremental reindexing redoes every file
+INDEX_MARKER = ".searchapp-index"  # an index directory holds it (index/generations.py MARKER)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_\-\u4e00-\u9fff]")
 
 
@@ -196,16 +197,25 @@ def _read_bytes(path: Path, max_bytes: int, warn: Warn) -> bytes:
 
 
 def _walk(root: Path, warn: Warn) -> list[Path]:
-    """Report files below root, sorted; unreadable directories are reported, not fatal."""
+    """Report files below root, sorted; unreadable directories are reported, not fatal.
+    A searchapp index is no report folder (its store holds bodies.txt): it is skipped."""
     def on_error(exc: OSError) -> None:
         warn(f"{exc.filename}: cannot read directory ({exc.strerror}); skipped")
 
+    if _is_index(root):
+        warn(f"{root}: a searchapp index, not reports; skipped")
+        return []
     found = []
     for folder, dirs, files in os.walk(root, onerror=on_error):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not _is_index(Path(folder, d)))
         found += [Path(folder, f) for f in sorted(files)
                   if f.lower().endswith(REPORT_SUFFIXES) and not f.startswith(".")]
     return found
+
+
+def _is_index(folder: Path) -> bool:
+    return os.path.lexists(folder / INDEX_MARKER)
 
 
 def _rules_for(root: Path, warn: Warn) -> cleaning.Rules:

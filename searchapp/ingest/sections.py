@@ -52,15 +52,41 @@ def split(texts: list[str]) -> Split:
     """Number the paragraphs, find headings and section paths, collect the glossary."""
     front = front_matter_end(texts)
     out = [Paragraph(n, t) for n, t in enumerate(texts[:front], start=1)]
+    pieces = [piece for i in range(front, len(texts)) for piece in _pieces(
+        texts[i], texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else None)]
+    ends = list_ends([style for _, style in pieces])
     stack: list[tuple[str, str]] = []  # (style, title) of the open headings, outermost first
     glossary: dict[str, str] = {}
-    for i in range(front, len(texts)):
-        around = (texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else None)
-        for text, style in _pieces(texts[i], *around):
-            out.append(_place(len(out) + 1, text, style, stack))
-            if style is None and any(_GLOSSARY_HEADING.search(title) for _, title in stack):
-                _add_glossary_entry(text, glossary)
+    for j, (text, style) in enumerate(pieces):
+        if j in ends and stack and stack[-1][0] == "dash":
+            stack.pop()
+        out.append(_place(len(out) + 1, text, style, stack))
+        if style is None and any(_GLOSSARY_HEADING.search(title) for _, title in stack):
+            _add_glossary_entry(text, glossary)
     return Split(out, glossary)
+
+
+def list_ends(styles: list[str | None]) -> set[int]:
+    """Indexes of the body pieces that close a —— list and go back to the section above it.
+
+    A —— item is a leaf: a goal line ("——城镇新增就业50万人。") or a short title with its own
+    elaboration ("——经济运行稳中向好。" + one paragraph of figures). Nothing marks where the
+    last item ends and the text of the enclosing part resumes ("回顾过去一年……", "一是……"), so
+    the siblings tell: the last item of a run of two or more keeps as many body paragraphs as
+    the most any earlier item had; the paragraphs after that belong to the part above.
+    """
+    ends: set[int] = set()
+    items: list[int] = []  # positions of the —— headings of the current run
+    for j, style in enumerate([*styles, "end"]):
+        if style == "dash":
+            items.append(j)
+        elif style is not None:  # any other heading, or the end, closes the run
+            if len(items) >= 2:
+                quota = max(b - a - 1 for a, b in zip(items, items[1:]))
+                if j - items[-1] - 1 > quota:
+                    ends.add(items[-1] + quota + 1)
+            items = []
+    return ends
 
 
 def front_matter_end(texts: list[str]) -> int:
