@@ -9,6 +9,8 @@
     make_report      make_report(id, *paragraph_texts, **metadata) -> Report, for make_index.
     opened(dir)      the session's Index for an index directory (import from conftest), with
                      load_report(dir, id) and list_reports(dir) over its generation.
+    run_cli(*args)   `searchapp ARGS…` in-process (click's CliRunner; import from conftest):
+                     a Result with exit_code, output, stdout, stderr. The one CLI runner.
     web_index        seeds/ + a report with markup in its text, for the web tests (session).
     app, client      create_app over web_index with a fresh instance folder; its test client.
     start_server     start_server(serve_args, instance) -> RunningServer (`searchapp serve`).
@@ -27,14 +29,16 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
+from searchapp.cli import main
 from searchapp.config import Settings
 from searchapp.index import build as index
 from searchapp.index.read import Index
@@ -60,6 +64,14 @@ def load_report(directory: Path, report_id: str) -> Report | None:
 
 def list_reports(directory: Path) -> list[Report]:
     return opened(directory).generation().report_list()
+
+
+def run_cli(*args: str | Path, env: Mapping[str, str] | None = None) -> Result:
+    """Run `searchapp ARGS…` in this process with click's CliRunner; `env` is added to the
+    environment. The Result has exit_code, output (stdout and stderr interleaved, as on a
+    terminal), stdout, stderr and exception. An exception other than the CLI's own exit is
+    raised, not swallowed: the CLI turns every failure into a message and exit status 1."""
+    return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
 
 
 def build_report(report_id: str, *texts: str, **metadata: object) -> Report:

@@ -3,20 +3,14 @@
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from searchapp.cli import main
+from conftest import run_cli
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QINYANG = SEEDS / "003_2d80b49f8694d6dd.txt"
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, ["parse", *args])
-
-
 def test_outline_of_a_seed_shows_metadata_then_headings_by_level_with_counts():
-    result = run(str(QINYANG))
+    result = run_cli("parse", str(QINYANG))
     assert result.exit_code == 0
     assert result.stdout == "\n".join([
         "2023年沁阳市政府工作报告",
@@ -44,7 +38,7 @@ def test_outline_of_a_seed_shows_metadata_then_headings_by_level_with_counts():
 
 
 def test_json_has_exactly_the_documented_shape():
-    result = run(str(SEEDS / "000_1d81e7ffc4b419a3.txt"), "--json")
+    result = run_cli("parse", str(SEEDS / "000_1d81e7ffc4b419a3.txt"), "--json")
     data = json.loads(result.stdout)
     assert list(data) == ["id", "title", "region", "level", "year", "date", "source", "url",
                           "parents", "glossary", "paragraphs"]  # the /api/doc shape
@@ -65,7 +59,7 @@ def test_collection_prints_a_list_and_warnings_go_to_stderr(tmp_path):
         json.dumps({"title": "甲", "content": "各位代表：\n\n一、回顾\n\n正文。", "year": 2020}),
         "{broken",
     ]), encoding="utf-8")
-    result = run(str(path), "--json")
+    result = run_cli("parse", str(path), "--json")
     assert result.exit_code == 0
     assert [(r["title"], r["year"], r["paragraphs"][2]["section"]) for r in
             json.loads(result.stdout)] == [("甲", 2020, ["一、回顾"])]
@@ -75,7 +69,7 @@ def test_collection_prints_a_list_and_warnings_go_to_stderr(tmp_path):
 def test_unreadable_file_exits_1_with_the_reason(tmp_path):
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
-    result = run(str(path))
+    result = run_cli("parse", str(path))
     assert result.exit_code == 1
     assert result.stderr == (
         f"warning: {path}: empty file; skipped\n"
@@ -85,4 +79,4 @@ def test_unreadable_file_exits_1_with_the_reason(tmp_path):
 def test_text_is_printed_as_is_for_a_terminal_not_as_markup(tmp_path):
     path = tmp_path / "x.txt"
     path.write_text("各位代表：\n一、<script>alert(1)</script>\n正文。", encoding="utf-8")
-    assert "一、<script>alert(1)</script>" in run(str(path)).stdout
+    assert "一、<script>alert(1)</script>" in run_cli("parse", str(path)).stdout

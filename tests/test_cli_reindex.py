@@ -8,10 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import list_reports
+from conftest import list_reports, run_cli
 
-from searchapp.cli import main
 from searchapp.index import build as index
 from searchapp.index import generations as publish
 from searchapp.progress import Reporter
@@ -31,10 +29,6 @@ def corpus(tmp_path: Path) -> Path:
     return directory
 
 
-def _run(*args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(main, ["reindex", *args], env=env)
-
-
 def _summary(output: str) -> tuple:
     match = SUMMARY.match(output.strip().splitlines()[-1])
     assert match, output
@@ -43,51 +37,53 @@ def _summary(output: str) -> tuple:
 
 def test_builds_then_updates_incrementally(tmp_path: Path, corpus: Path) -> None:
     target = tmp_path / "index"
-    first = _run("--corpus", str(corpus), "--index", str(target))
+    first = run_cli("reindex", "--corpus", str(corpus), "--index", str(target))
     assert (first.exit_code, _summary(first.stdout)[3:]) == (0, ("full rebuild", 1, 0, 0))
     (corpus / "b.txt").write_text("推进乡村振兴。\n", encoding="utf-8")
-    second = _run("--corpus", str(corpus), "--index", str(target))
+    second = run_cli("reindex", "--corpus", str(corpus), "--index", str(target))
     assert (second.exit_code, _summary(second.stdout)[:2], _summary(second.stdout)[3:]) == \
         (0, (2, 3), ("incremental", 1, 0, 0))
     assert [r.id for r in list_reports(target)] == ["a", "b"]
 
 
 def test_full_flag_rebuilds(tmp_path: Path, corpus: Path) -> None:
-    _run("--corpus", str(corpus), "--index", str(tmp_path / "index"))
-    result = _run("--corpus", str(corpus), "--index", str(tmp_path / "index"), "--full")
+    run_cli("reindex", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    result = run_cli("reindex", "--corpus", corpus, "--index", tmp_path / "index", "--full")
     assert _summary(result.stdout)[3] == "full rebuild"
 
 
 def test_environment_provides_the_defaults(tmp_path: Path, corpus: Path) -> None:
     env = {"SEARCHAPP_CORPUS": str(corpus), "SEARCHAPP_INDEX": str(tmp_path / "env-index")}
-    result = _run(env=env)
-    assert (result.exit_code, _summary(result.stdout)[0]) == (0, 1)
-    assert publish.current(tmp_path / "env-index") is not None
+    result = run_cli("reindex", env=env)
+    assert (result.exit_code, _summary(result.stdout)) == \
+        (0, (1, 2, 1, "full rebuild", 1, 0, 0))
+    assert publish.current(tmp_path / "env-index") == tmp_path / "env-index" / "gen-000001"
+    assert [r.id for r in list_reports(tmp_path / "env-index")] == ["a"]
 
 
 def test_not_a_terminal_gets_plain_progress_lines(tmp_path: Path, corpus: Path) -> None:
-    result = _run("--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    result = run_cli("reindex", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
     progress = [line for line in result.stderr.splitlines() if not line.startswith("warning: ")]
     assert progress == ["read: 1 reports", "index: 2/2 paragraphs", "write…"]
 
 
 def test_warnings_go_to_stderr_and_are_counted(tmp_path: Path, corpus: Path) -> None:
     (corpus / "broken.txt").write_bytes(b"")
-    result = _run("--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    result = run_cli("reindex", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert (result.exit_code, len(warnings)) == (0, _summary(result.stdout)[2])
     assert any("broken.txt: empty file" in w for w in warnings)
 
 
 def test_missing_corpus_path_is_an_error(tmp_path: Path) -> None:
-    result = _run("--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "index"))
+    result = run_cli("reindex", "--corpus", tmp_path / "nope", "--index", tmp_path / "index")
     assert (result.exit_code, result.stderr.strip()) == \
         (1, f"Error: corpus path not found: {tmp_path / 'nope'}")
 
 
 def test_empty_corpus_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    result = _run("--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "index"))
+    result = run_cli("reindex", "--corpus", tmp_path / "empty", "--index", tmp_path / "index")
     assert (result.exit_code, result.stderr.strip()) == (
         1, f"Error: no reports found in {tmp_path / 'empty'}: add .txt, .md, .jsonl or .csv "
            "files, or pass --corpus")
@@ -97,7 +93,7 @@ def test_empty_corpus_is_an_error(tmp_path: Path) -> None:
 def test_busy_index_is_an_error(tmp_path: Path, corpus: Path, monkeypatch) -> None:
     monkeypatch.setattr(publish, "LOCK_WAIT", 0.2)
     with publish.writer_lock(tmp_path / "index"):
-        result = _run("--corpus", str(corpus), "--index", str(tmp_path / "index"))
+        result = run_cli("reindex", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
     assert result.exit_code == 1
     assert "another reindex (pid" in result.stderr
 
@@ -105,14 +101,17 @@ def test_busy_index_is_an_error(tmp_path: Path, corpus: Path, monkeypatch) -> No
 def test_seeds_are_the_default_corpus(tmp_path: Path, monkeypatch) -> None:
     shutil.copytree(SEEDS, tmp_path / "seeds")
     monkeypatch.chdir(tmp_path)
-    result = _run()
-    assert (result.exit_code, _summary(result.stdout)[0]) == (0, 2)
-    assert publish.current(tmp_path / "index") is not None
+    result = run_cli("reindex")
+    assert (result.exit_code, _summary(result.stdout)[:2], _summary(result.stdout)[3:]) == \
+        (0, (2, 191), ("full rebuild", 2, 0, 0))
+    assert publish.current(tmp_path / "index") == tmp_path / "index" / "gen-000001"
+    assert [r.id for r in list_reports(tmp_path / "index")] == \
+        sorted(p.stem for p in SEEDS.glob("*.txt"))
 
 
 def test_unwritable_index_directory_is_an_error(tmp_path: Path, corpus: Path) -> None:
     (tmp_path / "index").write_text("not a directory")
-    result = _run("--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    result = run_cli("reindex", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and str(tmp_path / "index") in result.stderr
 

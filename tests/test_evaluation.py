@@ -7,10 +7,9 @@ import math
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli
 
 from searchapp import evaluation
-from searchapp.cli import main
 from searchapp.evaluation import Judged, JudgmentsError
 
 JUDGED = Judged("q", "营商环境", "plain", {("a", 1): 2, ("a", 2): 1, ("b", 1): 0, ("b", 2): 2})
@@ -53,19 +52,18 @@ def test_eval_command_prints_per_query_and_mean_figures(seeds_index: Path, tmp_p
     path.write_text(json.dumps({"id": "t1", "query": "万人助万企", "kind": "plain",
                                 "ratings": ratings}, ensure_ascii=False) + "\n",
                     encoding="utf-8")
-    result = CliRunner().invoke(main, ["eval", str(path), "--index", str(seeds_index),
-                                       "--json"])
+    result = run_cli("eval", path, "--index", seeds_index, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert list(data) == ["mean", "by_kind", "queries"]
     assert list(data["queries"]["t1"]) == ["kind", "ndcg@10", "p@10", "recall@100", "mrr"]
-    text = CliRunner().invoke(main, ["eval", str(path), "--index", str(seeds_index)])
+    text = run_cli("eval", path, "--index", seeds_index)
     assert "t1 万人助万企" in text.output and "mean (1)" in text.output
 
 
 def test_eval_of_a_missing_index_is_one_line(tmp_path: Path):
     path = tmp_path / "j.jsonl"
     path.write_text('{"query": "a", "ratings": []}\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["eval", str(path), "--index", str(tmp_path / "none")])
+    result = run_cli("eval", path, "--index", tmp_path / "none")
     assert result.exit_code == 1
     assert "run `searchapp reindex`" in result.output and "Traceback" not in result.output

@@ -12,10 +12,10 @@ import re
 from xml.etree import ElementTree as ET
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from conftest import run_cli
 from flask.testing import FlaskClient
 
-from searchapp.cli import main
 from searchapp.config import Settings
 from searchapp.web import create_app
 
@@ -47,8 +47,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Settings]:
     noise = random.Random(6).randbytes(4096)
     (corpus / "binary.txt").write_bytes(noise)
     (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + noise)
-    result = CliRunner().invoke(main, ["reindex", "--corpus", str(corpus),
-                                       "--index", str(root / "index")])
+    result = run_cli("reindex", "--corpus", corpus, "--index", root / "index")
     return result, Settings(corpus=(corpus,), index_dir=root / "index",
                             instance_dir=root / "instance")
 
@@ -125,8 +124,7 @@ def test_feed_is_well_formed_xml_with_text_escaped(client: FlaskClient) -> None:
 
 
 def test_cli_prints_no_terminal_escapes_from_report_text(built) -> None:
-    result = CliRunner().invoke(main, ["search", "试验田", "--limit", "20",
-                                       "--index", str(built[1].index_dir)])
+    result = run_cli("search", "试验田", "--limit", "20", "--index", built[1].index_dir)
     assert result.exit_code == 0
     assert "终端转义]0;pwned[31m[试验田][0m。" in result.output
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", result.output)

@@ -2,9 +2,9 @@
 
 gunicorn (`searchapp serve`) on 127.0.0.1 takes 20 concurrent keep-alive clients sending the
 mixed query load (words, phrases, OR/NOT, filters, pagination, date sort; HTML, JSON, feed).
-Only correctness is asserted — every response 200 and well-formed, worker memory within a
-stated bound, and during a reindex every answer from the old or the new index — never speed:
-bench/load.py prints the latencies.
+Only correctness is asserted — every response 200 and well-formed, no worker lost or replaced,
+and during a reindex every answer from the old or the new index — never speed or memory:
+bench/load.py prints the latencies and the workers' RSS. The client is tests/load_client.py.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
+from load_client import mix_paths, run_load, well_formed, worker_pids
+
 from searchapp.index import build as index
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-from bench.load import mix_paths, run_load, well_formed, worker_rss_mb  # noqa: E402
+pytestmark = pytest.mark.slow  # seconds of sustained load against real gunicorn workers
 
+REPO = Path(__file__).resolve().parents[1]
 CLIENTS = 20
 SECONDS = 8
-RSS_GROWTH_MB = 100  # per worker over the run: a leak of ~1 KB per request would exceed it
 
 REPORT = "{year}年{region}政府工作报告\n信息来源:{region}人民政府 发布日期:{year}-02-01\n\n" \
          "各位代表:\n\n一、{year}年工作安排\n\n{body}\n"
@@ -46,15 +46,13 @@ def total(url: str) -> int:
 def test_sustained_mixed_load_answers_every_request_correctly(seeds_index: Path, tmp_path: Path,
                                                               start_server) -> None:
     server = start_server(["--index", str(seeds_index), "--workers", "2"], tmp_path / "inst")
-    before = worker_rss_mb(server.process.pid)
+    workers = worker_pids(server.process.pid)
     result = run_load(server.url, SECONDS, CLIENTS)
-    after = worker_rss_mb(server.process.pid)
     assert result["failures"] == []
     assert result["statuses"] == {200: result["requests"]}
     assert result["requests"] >= len(mix_paths())  # the whole mix went through at least once
-    assert after.keys() == before.keys()  # no worker died or was replaced
-    assert {pid: after[pid] - before[pid] < RSS_GROWTH_MB for pid in before} == {
-        pid: True for pid in before}, (before, after)
+    assert len(workers) == 2
+    assert worker_pids(server.process.pid) == workers  # no worker died or was replaced
 
 
 class TotalsSeen:
@@ -80,7 +78,7 @@ def test_full_reindex_under_load_switches_without_errors_or_restart(tmp_path: Pa
     (corpus / "alpha.txt").write_text(OLD_ALPHA, encoding="utf-8")
     index.reindex([corpus], index_dir)
     server = start_server(["--index", str(index_dir), "--workers", "2"], tmp_path / "inst")
-    workers = worker_rss_mb(server.process.pid).keys()
+    workers = worker_pids(server.process.pid)
     before = {name: total(server.url + path) for name, path in PROBES.items()}
     (corpus / "xiuwu-2024.txt").write_text(NEW_REPORT, encoding="utf-8")
     (corpus / "alpha.txt").write_text(NEW_ALPHA, encoding="utf-8")
@@ -113,4 +111,5 @@ def test_full_reindex_under_load_switches_without_errors_or_restart(tmp_path: Pa
             for name, path in PROBES.items()} == {name: True for name in PROBES}, seen.totals
     assert seen.totals[PROBES["钙钛矿光伏"]] == {0, 1}  # answers came from both generations
     assert server.process.poll() is None
-    assert worker_rss_mb(server.process.pid).keys() == workers  # same workers: no restart
+    assert len(workers) == 2
+    assert worker_pids(server.process.pid) == workers  # same workers: no restart

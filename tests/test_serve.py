@@ -9,9 +9,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from click.testing import CliRunner
+from conftest import run_cli
 
-from searchapp.cli import main
 from searchapp.config import Settings
 from searchapp.web.server import gunicorn_options
 
@@ -48,8 +47,7 @@ def test_dev_flag_runs_flask_without_the_debugger(web_index: Path, tmp_path: Pat
 
 def test_empty_corpus_fails_with_a_clear_message(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    result = CliRunner().invoke(main, ["serve", "--corpus", str(tmp_path / "empty"),
-                                       "--index", str(tmp_path / "index")])
+    result = run_cli("serve", "--corpus", tmp_path / "empty", "--index", tmp_path / "index")
     assert result.exit_code == 1
     assert result.output.startswith("Error: ")
     assert "Traceback" not in result.output

@@ -6,13 +6,13 @@ from pathlib import Path
 from unittest.mock import patch
 
 import numpy as np
+from conftest import build_report
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchapp.index import columns as store
 from searchapp.model import Report
 from searchapp.text.normalize import normalize
-from tests.conftest import build_report
 
 _ALPHABET = st.sampled_from("改革开放发展乡村振兴ab 1，。ＧＤＰ國")
 
