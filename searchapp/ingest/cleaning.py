@@ -2,7 +2,9 @@
 
 The rules live in data/cleaning.toml so a user can extend them for a new source without touching
 code: a `cleaning.toml` at a corpus root adds to the built-in lists. Everything else a paragraph
-contains is kept verbatim, including `***` redactions.
+contains is kept verbatim, including `***` redactions. Two repairs of scraped copies are code:
+a reprint's byline ("来源：河南日报", "时间：…") is handed to metadata instead of kept as text,
+and a figure split off its sentence ("PM" / "2.5" / "）浓度…") is glued back.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ CHROME_MAX = 60  # chrome lines are short; longer paragraphs are never made of c
 _CHROME_SPLIT = re.compile(r"[\s|/·\[\]【】]+")
 # "政 府 工 作 报 告": a letter-spaced display line (single CJK characters separated by spaces).
 _LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff]\s+)+[\u4e00-\u9fff]$")
+# The byline a newspaper or portal puts above a reprint: "来源：河南日报", "时间：2026-02-03".
+BYLINE = re.compile(r"^(?:来源|稿源|时间|发布时间|发布日期|日期|作者|编辑|责任编辑)\s*[:：]")
+BYLINE_HEAD = 15  # bylines stand above the report's own text, among its first lines
+# A line of figures only, split off its sentence by a scrape: "2.5" (of "PM2.5"), "5%", "12.3".
+_FIGURES = re.compile(r"^[+\-−]?\d+(?:[.．]\d+)?\s*[%％‰]?$")
+# The rest of a sentence broken around such a fragment starts with what cannot start a line.
+_CONTINUES = re.compile(r"^[）)\]】」』”’，,。、；;：:！!？?%％]")
+CHROME_WORD_MAX = 8  # longest chrome word looked for inside glued button labels
 
 
 @dataclass(frozen=True)
@@ -102,15 +112,40 @@ def normalize_line(line: str) -> str:
 
 
 def split_trailer(paragraphs: list[str], rules: Rules) -> tuple[list[str], list[str]]:
-    """(report text without chrome and captions, the trailer cut off from the first
-    `cut_from` marker on); the trailer may still name a source."""
+    """(report text without chrome and captions, what was removed that may still name the
+    origin: the reprint's byline lines from the top, then the trailer cut off from the first
+    `cut_from` marker on). Metadata reads both; neither is report text."""
     kept: list[str] = []
+    bylines: list[str] = []
     for i, text in enumerate(paragraphs):
         if any(p.search(text) for p in rules.cut_from):
-            return kept, paragraphs[i:]
-        if not _is_noise(text, rules):
+            return _rejoin_figures(kept), bylines + paragraphs[i:]
+        if i < BYLINE_HEAD and BYLINE.match(text):
+            bylines.append(text)
+        elif not _is_noise(text, rules):
             kept.append(text)
-    return kept, []
+    return _rejoin_figures(kept), bylines
+
+
+def _rejoin_figures(paragraphs: list[str]) -> list[str]:
+    """Glue "细颗粒物（PM" + "2.5" + "）平均浓度下降" back into one paragraph.
+
+    Only when the line before ends in a Latin letter is the seam certain (PM2.5, CO2); other
+    figure lines stay as they are, as body text (sections never makes them headings).
+    """
+    out: list[str] = []
+    glued = False
+    for text in paragraphs:
+        if out and _FIGURES.match(text) and out[-1][-1:].isascii() and out[-1][-1:].isalpha():
+            out[-1] += text
+            glued = True
+        elif glued and _CONTINUES.match(text):
+            out[-1] += text
+            glued = False
+        else:
+            out.append(text)
+            glued = False
+    return out
 
 
 def _is_noise(text: str, rules: Rules) -> bool:
@@ -122,7 +157,18 @@ def _is_noise(text: str, rules: Rules) -> bool:
         return False
     words = [w for w in _CHROME_SPLIT.split(unicodedata.normalize("NFKC", text)) if w]
     # no words at all: a line of bare brackets or separators ("】", "|") left by the page layout
-    return all(w in rules.chrome_words or _bracketed(w, rules) for w in words)
+    return all(w in rules.chrome_words or _bracketed(w, rules) or _glued(w, rules.chrome_words)
+               for w in words)
+
+
+def _glued(word: str, chrome_words: frozenset[str]) -> bool:
+    """"加大减小全屏打印": button labels, one per line on the page, joined into one paragraph
+    when a collection's line wraps are undone. True if `word` is chrome words end to end."""
+    ends = {0}  # positions where a split into chrome words can stop
+    for i in range(1, len(word) + 1):
+        if any(word[j:i] in chrome_words for j in ends if i - j <= CHROME_WORD_MAX):
+            ends.add(i)
+    return len(word) in ends
 
 
 def _bracketed(word: str, rules: Rules) -> bool:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date as Date
 
+from searchapp.ingest.cleaning import BYLINE
 from searchapp.model import LEVELS
 from searchapp.text import regions
 from searchapp.text.normalize import normalize
@@ -23,7 +24,10 @@ DATE_LINE_MAX = 80
 SIGNED_DATE_MAX = 20  # a date line under the signature at the end: "2023年3月29日"
 _TITLE = re.compile(r"工作报告")
 _TRAILING_DATE = re.compile(r"\s*[（(][\d\s年月日.\-—－/]{4,}[)）]\s*$")
-_SOURCE = re.compile(r"(?:信息来源|来源|出处|原文链接|原文地址)\s*:\s*([^\s|]+)")
+_SOURCE = re.compile(r"(?:信息来源|来源|稿源|出处|原文链接|原文地址)\s*:\s*([^\s|]+)")
+# Where a source value ends when a byline runs on: "河南日报时间：2026-02-03", "…发布日期:…"
+_SOURCE_END = re.compile(r"(?:发布|發布)?(?:日期|时间|時間)[:：]|(?:责任)?编辑[:：]|作者[:：]"
+                         r"|发布(?:日期|时间)|發布(?:日期|時間)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?!\d)")
 _PACKED_DATE = re.compile(r"[（(](\d{4})(\d{2})(\d{2})[)）]")
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
@@ -55,17 +59,21 @@ def extract(paragraphs: list[str], fields: dict[str, str] | None = None,
             trailer: list[str] | None = None) -> Meta:
     """Metadata from collection fields first, then from the text's own evidence.
 
-    `trailer` is what cleaning cut off the end: a scraped copy names its origin there
-    ("如若转载,请注明出处:https://…"), which is the best source we have for it.
+    `trailer` is what cleaning removed but may name the origin: a reprint's byline
+    ("来源：河南日报", "时间：2026-02-03") and what was cut off the end ("如若转载,请注明出处:
+    https://…"). A byline's date is when the copy was posted, so any date of the report's own
+    comes first; its source ranks like a 来源 line of the text.
     """
     fields = fields or {}
     head = [_fold(p) for p in paragraphs[:HEAD]]
+    bylines = [p for p in trailer or [] if BYLINE.match(p)]
     meta = Meta(url=fields.get("url") or None)
     meta.date = (normalize_date(fields.get("date", "")) or _find_date(head)
-                 or _find_date([_fold(p) for p in paragraphs[-3:] if len(p) <= SIGNED_DATE_MAX]))
+                 or _find_date([_fold(p) for p in paragraphs[-3:] if len(p) <= SIGNED_DATE_MAX])
+                 or _find_date([_fold(p) for p in bylines]))
     meta.year = parse_year(fields.get("year")) or _find_year(fields.get("title", ""), head, meta)
-    meta.source = (fields.get("source") or _find_source(paragraphs[:HEAD]) or meta.url
-                   or _find_source(trailer or []))
+    meta.source = (fields.get("source") or _find_source(paragraphs[:HEAD])
+                   or _find_source(bylines) or meta.url or _find_source(trailer or []))
     _set_region(meta, fields, head, _title_index(head), "\n".join(paragraphs))
     meta.title = fields.get("title") or title_line(paragraphs, meta)
     return meta
@@ -146,7 +154,7 @@ def _find_source(texts: list[str]) -> str | None:
     for text in texts:
         if match := _SOURCE.search(_fold(text)):
             value = text[match.start(1) : match.end(1)]  # as written: URLs keep their case
-            return re.split(r"发布(?:日期|时间)|發布(?:日期|時間)", value)[0] or None
+            return _SOURCE_END.split(value)[0] or None
     return None
 
 

@@ -6,7 +6,12 @@ titles where the national report uses 一、. So levels are not fixed per style.
 keep a stack of the numbering styles currently open: a heading of a style already open closes
 everything below it and replaces its sibling; a new style opens one level deeper. A bare title
 ("2023年工作安排", "关于教育改革问题") is a part of its own or a topic inside a 一、 part, never
-inside （一）/——/1.; glossaries, appendices and 结束语 always start over at level 1.
+inside （一）/——/1.; glossaries, appendices, 结束语 and a bare title under which the numbering
+starts over at 一、 ("2025年省十件民生实事") always start over at level 1.
+
+A —— item is a leaf of the outline, and nothing marks where it ends: after the last item of a
+list the enclosing part simply goes on ("回顾过去一年……", "一是……"). `list_ends` lets the
+siblings decide how long the last item is.
 
 Run-in headings ("（一）逆势奋进，综合实力迈上新台阶。按照……") become two paragraphs: the heading
 (text up to and including the first 。) and the body (the rest), so each is searchable on its own
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from searchapp.model import Paragraph
 
@@ -37,7 +43,10 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:！!？?]")
 _SALUTATION = re.compile(r"^(各位代表|各位委员|同志们|代表们)(?:[，,：:！!]|$)")
 _GLOSSARY_HEADING = re.compile(r"(词语|名词|词汇)(解释|注释|说明)|^注释$")
-_APPENDIX = re.compile(r"^(附件|附录|附表|结束语|结语)")  # parts that close a report
+_APPENDIX = re.compile(r"^(附件|附录|附表|附[:：]|结束语|结语)")  # parts that close a report
+_APPENDIX_LABEL = re.compile(r"^附(?:件\s*[\d一二三四五六七八九十]*|录|表)?\s*[:：]\s*")
+_RESTART = re.compile(r"^第?一[、．.]")  # the numbering starting over at 一、
+_WORDY = re.compile(r"[^\W\d_]")  # a letter or a character: "2.5", "5%" are not titles
 _GLOSSARY_ENTRY = re.compile(r"^(.{1,30}?)[:：](.+)$")
 _TRAILING_PUNCT = "。：:；;，,！!？? "
 
@@ -60,6 +69,9 @@ def split(texts: list[str]) -> Split:
     for j, (text, style) in enumerate(pieces):
         if j in ends and stack and stack[-1][0] == "dash":
             stack.pop()
+        if style == "part":  # a glossary, an appendix, 结束语: a new part at level 1
+            stack.clear()
+            style = "bare"
         out.append(_place(len(out) + 1, text, style, stack))
         if style is None and any(_GLOSSARY_HEADING.search(title) for _, title in stack):
             _add_glossary_entry(text, glossary)
@@ -82,7 +94,7 @@ def list_ends(styles: list[str | None]) -> set[int]:
             items.append(j)
         elif style is not None:  # any other heading, or the end, closes the run
             if len(items) >= 2:
-                quota = max(b - a - 1 for a, b in zip(items, items[1:]))
+                quota = max(b - a - 1 for a, b in pairwise(items))
                 if j - items[-1] - 1 > quota:
                     ends.add(items[-1] + quota + 1)
             items = []
@@ -113,11 +125,19 @@ def _pieces(text: str, prev: str, nxt: str | None) -> list[tuple[str, str | None
     """[(text, heading style or None)]: one piece, or heading + body for a run-in heading.
 
     一、 items that end like a sentence ("一、兴修水利。") or run on are enumerations inside body
-    text, not part titles; any numbered line ending in ； is a list item.
+    text, not part titles; any numbered line ending in ； is a list item. A bare title that
+    closes the report (a glossary, 附件, 结束语) or whose next line starts the numbering over at
+    一、 (an appendix such as "2025年省十件民生实事") is a "part" of its own at level 1.
+    A line of figures only ("2.5" split off "PM2.5" by a scrape, "5%") is never a heading.
     """
+    if not _WORDY.search(text):
+        return [(text, None)]
     style = _style(text)
+    if style is None and is_bare_heading(text, prev, nxt):
+        starts_over = _GLOSSARY_HEADING.search(text) or _APPENDIX.match(text)
+        return [(text, "part" if starts_over or _RESTART.match(nxt or "") else "bare")]
     if style is None:
-        return [(text, "bare" if is_bare_heading(text, prev, nxt) else None)]
+        return [(text, None)]
     end = _SENTENCE_END.search(text)
     if text.endswith(("；", ";")) or (style == "cn" and end is not None):
         return [(text, None)]
@@ -135,23 +155,22 @@ def is_bare_heading(text: str, prev: str, nxt: str | None) -> bool:
     brackets, between body text (or numbered items) and body text. A run of such short lines is
     a list, a table or a signature block instead, so neither neighbour may look like one.
     """
-    if not _short_plain(text) or text[0] in "（(【[《" or nxt is None:
+    if not _short_plain(_APPENDIX_LABEL.sub("", text)) or text[0] in "（(【[《" or nxt is None:
         return False
     return not _short_plain(prev) and not _short_plain(nxt)
 
 
 def _short_plain(text: str) -> bool:
     """Short, unnumbered, without clause punctuation: the shape of titles and list lines."""
-    return 2 <= len(text) <= BARE_MAX and not _CLAUSE_PUNCT.search(text) and _style(text) is None
+    return (2 <= len(text) <= BARE_MAX and not _CLAUSE_PUNCT.search(text)
+            and _style(text) is None and _WORDY.search(text) is not None)
 
 
 def _place(n: int, text: str, style: str | None, stack: list[tuple[str, str]]) -> Paragraph:
     """Update the open-heading stack for a heading; return the paragraph with its path."""
     if style is None:
         return Paragraph(n, text, tuple(title for _, title in stack), 0)
-    if style == "bare" and (_GLOSSARY_HEADING.search(text) or _APPENDIX.match(text)):
-        stack.clear()
-    elif style == "bare" and not any(s == style for s, _ in stack):
+    if style == "bare" and not any(s == style for s, _ in stack):
         del stack[1 if stack and stack[0][0] == "cn" else 0 :]
     if any(s == style for s, _ in stack):
         while stack[-1][0] != style:
