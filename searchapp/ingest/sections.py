@@ -48,7 +48,7 @@ _APPENDIX_LABEL = re.compile(r"^附(?:件\s*[\d一二三四五六七八九十]*|
 _RESTART = re.compile(r"^第?一[、．.]")  # the numbering starting over at 一、
 _WORDY = re.compile(r"[^\W\d_]")  # a letter or a character: "2.5", "5%" are not titles
 _GLOSSARY_ENTRY = re.compile(r"^(.{1,30}?)[:：](.+)$")
-_TRAILING_PUNCT = "。：:；;，,！!？? "
+TRAILING_PUNCT = "。：:；;，,！!？? "  # dropped from a heading where it names a section
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def _place(n: int, text: str, style: str | None, stack: list[tuple[str, str]]) -
             stack.pop()
         stack.pop()
     section = tuple(title for _, title in stack)
-    stack.append((style, text.rstrip(_TRAILING_PUNCT) or text))
+    stack.append((style, text.rstrip(TRAILING_PUNCT) or text))
     return Paragraph(n, text, section, len(stack))
 
 

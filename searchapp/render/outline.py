@@ -7,8 +7,10 @@ and then every heading, indented by level, with the number of body paragraphs di
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
+from searchapp.ingest.sections import TRAILING_PUNCT
 from searchapp.model import UNKNOWN, Report
 from searchapp.render.json import report_to_json
 
@@ -48,13 +50,15 @@ def _shown(value: object) -> str:
 
 
 def outline_lines(report: Report) -> list[str]:
-    """'  N  heading' rows: N body paragraphs directly under each heading, indented by level."""
-    rows: list[list[Any]] = [[0, 0, "(before the first heading)"]]
+    """'  N  heading' rows: N body paragraphs directly under each heading (by their section
+    path, so text that returns to the part after a —— list counts for the part), indented
+    by level."""
+    under = Counter(p.section for p in report.paragraphs if not p.heading_level)
+    rows: list[list[Any]] = [[under[()], 0, "(before the first heading)"]]
     for paragraph in report.paragraphs:
         if paragraph.heading_level:
-            rows.append([0, paragraph.heading_level, paragraph.text])
-        else:
-            rows[-1][0] += 1
+            path = (*paragraph.section, paragraph.text.rstrip(TRAILING_PUNCT) or paragraph.text)
+            rows.append([under[path], paragraph.heading_level, paragraph.text])
     if rows[0][0] == 0:
         rows.pop(0)
     lines = ["   ¶  outline"]
