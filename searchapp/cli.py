@@ -209,21 +209,26 @@ def _argv_text(value: str) -> str:
 @click.option("--instance", "instance_dir", type=click.Path(path_type=Path),
               help="Folder for saved searches and the session key. Default: "
                    "$SEARCHAPP_INSTANCE, else instance/ next to the index directory.")
+@click.option("--database", "database_url", metavar="URL",
+              help="PostgreSQL URL (postgresql://USER:PASSWORD@HOST:PORT/DB) for saved searches "
+                   "and the session key, shared by several servers. Default: "
+                   "$SEARCHAPP_DATABASE_URL, else SQLite in the instance folder.")
 @click.option("--dev", is_flag=True, help="Flask's development server (never in production).")
 @click.pass_obj
 def serve(settings: config.Settings, host: str | None, port: int | None, workers: int | None,
           index_dir: Path | None, corpus: tuple[Path, ...], instance_dir: Path | None,
-          dev: bool) -> None:
+          database_url: str | None, dev: bool) -> None:
     """Serve the search UI, building the index first if it is missing."""
     from searchapp.web import server as serving  # web stack imported only for this command
 
     settings = settings.with_overrides(host=host, port=port, workers=workers,
                                        index_dir=index_dir, corpus=corpus or None,
-                                       instance_dir=instance_dir)
+                                       instance_dir=instance_dir, database_url=database_url)
     built = serving.ensure_index(settings)
-    serving.check_instance(settings, index_existed=built is None)
+    database = serving.check_instance(settings, index_existed=built is None)
     if built:
         click.echo(f"已建立索引：{built.reports} 篇报告，{built.paragraphs} 个段落，"
                    f"用时 {built.seconds:.1f} 秒", err=True)
+    click.echo(f"保存的检索：{database.describe()}", err=True)
     click.echo(f"检索服务：http://{settings.host}:{settings.port}/", err=True)
     serving.serve(settings, dev=dev)

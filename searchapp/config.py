@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -20,12 +20,14 @@ class Settings:
     index_dir: Path = Path("index")
     # Saved searches (SQLite) and the session key. None: instance_path(), next to the index.
     instance_dir: Path | None = None
+    # PostgreSQL URL for saved searches, owners and the session key, shared by several app
+    # servers; None: SQLite in the instance folder.
+    database_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 2
     # Host names the web app answers to; None: LOCAL_HOSTS and `host`; ("*",): any.
     allowed_hosts: tuple[str, ...] | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     def with_overrides(self, **changes: object) -> Settings:
         """Apply CLI flags; a None value means 'flag not given'."""
@@ -62,6 +64,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         settings = replace(settings, index_dir=Path(env["SEARCHAPP_INDEX"]))
     if env.get("SEARCHAPP_INSTANCE"):
         settings = replace(settings, instance_dir=Path(env["SEARCHAPP_INSTANCE"]))
+    if env.get("SEARCHAPP_DATABASE_URL", "").strip():
+        settings = replace(settings, database_url=env["SEARCHAPP_DATABASE_URL"].strip())
     if env.get("SEARCHAPP_ALLOWED_HOSTS", "").strip():
         hosts = env["SEARCHAPP_ALLOWED_HOSTS"].split(",")
         settings = replace(settings, allowed_hosts=tuple(h.strip() for h in hosts if h.strip()))

@@ -15,6 +15,13 @@
     app, client      create_app over web_index with a fresh instance folder; its test client.
     start_server     start_server(serve_args, instance) -> RunningServer (`searchapp serve`).
     live_server      base URL of gunicorn serving web_index (module scope, browser tests).
+    postgres_cluster a throwaway PostgreSQL cluster (tests/postgres.py), started once per
+                     session with Debian's binaries; skipped, saying why, when they are missing.
+    postgres_url     the URL of a new, empty database (a schema of its own) in that cluster.
+    backend          "sqlite" or "postgresql": a test using it (or database_url, database)
+                     runs once against each.
+    database_url     None for SQLite, else postgres_url: what Settings.database_url takes.
+    database         a state Database on that backend (SQLite in tmp_path/instance).
 
 Session indexes are shared: tests must not reindex them; copy the corpus and build your own.
 Others may append fixtures here (owner: index work).
@@ -33,6 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import postgres
 import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
@@ -43,6 +51,7 @@ from searchapp.config import Settings
 from searchapp.index import build as index
 from searchapp.index.read import Index
 from searchapp.model import Paragraph, Report
+from searchapp.state.database import Database
 
 REPO = Path(__file__).parents[1]
 SEEDS = REPO / "seeds"
@@ -229,3 +238,40 @@ def live_server(web_index: Path, tmp_path_factory: pytest.TempPathFactory) -> It
                     root / "server.log")
     yield server.url
     server.stop()
+
+
+# --- the app's database on both backends (several app servers, one PostgreSQL) -------------
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[postgres.Cluster]:
+    bin_dir = postgres.binaries()
+    if bin_dir is None:
+        pytest.skip(postgres.MISSING)
+    cluster = postgres.Cluster(bin_dir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: postgres.Cluster) -> Iterator[str]:
+    url = postgres_cluster.fresh_url()
+    yield url
+    postgres_cluster.drop(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest) -> str | None:
+    return request.getfixturevalue("postgres_url") if backend == "postgresql" else None
+
+
+@pytest.fixture
+def database(database_url: str | None, tmp_path: Path) -> Database:
+    return Database(database_url, tmp_path / "instance")

@@ -1,4 +1,6 @@
-"""Saved searches: a named canonical URL that survives restarts and concurrent workers."""
+"""Saved searches: a named canonical URL that survives restarts and concurrent workers, the
+same on SQLite (the default) and on PostgreSQL (several app servers): every test taking
+`database` runs against both."""
 
 from __future__ import annotations
 
@@ -8,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from searchapp import saved
+from searchapp.state import saved
+from searchapp.state.database import SQLITE_FILE, Database
 
 
-def test_create_then_get_returns_the_same_record(tmp_path: Path) -> None:
-    created = saved.create(tmp_path, "氢能 焦作", "q=%E6%B0%A2%E8%83%BD&region=%E7%84%A6", 7)
-    assert saved.get(tmp_path, created.slug) == created
+def test_create_then_get_returns_the_same_record(database: Database) -> None:
+    created = saved.create(database, "氢能 焦作", "q=%E6%B0%A2%E8%83%BD&region=%E7%84%A6", 7)
+    assert saved.get(database, created.slug) == created
     assert (created.name, created.query_string, created.total) == (
         "氢能 焦作", "q=%E6%B0%A2%E8%83%BD&region=%E7%84%A6", 7)
     assert saved.SLUG_RE.match(created.slug)
@@ -25,43 +28,47 @@ def test_create_then_get_returns_the_same_record(tmp_path: Path) -> None:
     ("", "未命名检索"),
     ("长" * 500, "长" * saved.MAX_NAME),
 ], ids=["whitespace-collapsed", "empty-gets-default", "long-truncated"])
-def test_names_are_normalised(tmp_path: Path, name: str, stored: str) -> None:
-    assert saved.create(tmp_path, name, "q=x", 0).name == stored
+def test_names_are_normalised(database: Database, name: str, stored: str) -> None:
+    assert saved.create(database, name, "q=x", 0).name == stored
 
 
-def test_list_is_newest_first_and_delete_removes(tmp_path: Path) -> None:
-    first = saved.create(tmp_path, "一", "q=1", 1)
-    second = saved.create(tmp_path, "二", "q=2", 2)
-    listed = saved.list_all(tmp_path)
+def test_list_is_newest_first_and_delete_removes(database: Database) -> None:
+    first = saved.create(database, "一", "q=1", 1)
+    second = saved.create(database, "二", "q=2", 2)
+    listed = saved.list_all(database)
     assert {s.slug for s in listed} == {first.slug, second.slug}
     assert [s.created for s in listed] == sorted((s.created for s in listed), reverse=True)
-    assert saved.delete(tmp_path, first.slug) is True
-    assert saved.delete(tmp_path, first.slug) is False
-    assert saved.list_all(tmp_path) == [second]
+    assert saved.delete(database, first.slug) is True
+    assert saved.delete(database, first.slug) is False
+    assert saved.list_all(database) == [second]
 
 
 @pytest.mark.parametrize("slug", ["../etc", "a", "x" * 40, "a b c d", "';--"],
                          ids=["traversal", "too-short", "too-long", "space", "sql"])
 def test_malformed_slugs_are_rejected_without_touching_the_db(tmp_path: Path, slug: str) -> None:
-    assert saved.get(tmp_path, slug) is None
-    assert saved.delete(tmp_path, slug) is False
-    assert not (tmp_path / saved.DB_NAME).exists()
+    database = Database(instance_dir=tmp_path)
+    assert saved.get(database, slug) is None
+    assert saved.delete(database, slug) is False
+    assert not (tmp_path / SQLITE_FILE).exists()
 
 
 def test_database_runs_in_wal_mode(tmp_path: Path) -> None:
-    saved.create(tmp_path, "x", "q=x", 0)
-    with sqlite3.connect(tmp_path / saved.DB_NAME) as conn:
+    saved.create(Database(instance_dir=tmp_path), "x", "q=x", 0)
+    with sqlite3.connect(tmp_path / SQLITE_FILE) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
-def _create_many(args: tuple[str, int]) -> list[str]:
-    instance, worker = args
-    return [saved.create(Path(instance), f"w{worker}-{i}", f"q={i}", i).slug for i in range(25)]
+def _create_many(args: tuple[str | None, str, int]) -> list[str]:
+    url, instance, worker = args
+    database = Database(url, Path(instance))
+    return [saved.create(database, f"w{worker}-{i}", f"q={i}", i).slug for i in range(25)]
 
 
-def test_concurrent_writers_in_separate_processes_lose_nothing(tmp_path: Path) -> None:
+def test_concurrent_writers_in_separate_processes_lose_nothing(
+        database_url: str | None, tmp_path: Path) -> None:
+    jobs = [(database_url, str(tmp_path / "instance"), w) for w in range(4)]
     with multiprocessing.get_context("spawn").Pool(4) as pool:
-        slugs = [s for batch in pool.map(_create_many, [(str(tmp_path), w) for w in range(4)])
-                 for s in batch]
+        slugs = [s for batch in pool.map(_create_many, jobs) for s in batch]
     assert len(set(slugs)) == 100
-    assert {s.slug for s in saved.list_all(tmp_path)} == set(slugs)
+    database = Database(database_url, tmp_path / "instance")
+    assert {s.slug for s in saved.list_all(database)} == set(slugs)

@@ -1,7 +1,8 @@
 """Saved searches belong to the browser that saved them (an owner cookie): /saved lists
 one's own, 50 a page, only the owner deletes, anyone with the short link opens it; limits
 per owner and in total; older rows without an owner keep working by link; the database
-is private (0600) and an older one gains the owner column."""
+is private (0600) and an older one gains the owner column. The tests through the app run
+against SQLite and PostgreSQL (the `backend` fixture); the file checks are SQLite's."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from searchapp import saved
 from searchapp.config import Settings
+from searchapp.state import saved
+from searchapp.state.database import SQLITE_FILE, Database
 from searchapp.web import owners, saved_views
 
 
@@ -43,18 +45,24 @@ def owner_of(client: FlaskClient) -> str:
     return owners.owner_id(client.get_cookie(owners.COOKIE).value)
 
 
-def bulk_insert(instance: Path, owner: str | None, count: int, start: int = 0) -> None:
+def bulk_insert(database: Database, owner: str | None, count: int, start: int = 0) -> None:
     """Rows written straight into the database: thousands of saves without thousands of POSTs."""
-    saved.list_all(instance)  # creates the database and its schema
     rows = [(f"bulk{i:06d}", f"检索{i}", f"q={i}", f"2024-01-01T00:{i // 60 % 60:02d}:"
              f"{i % 60:02d}+00:00", i, owner) for i in range(start, start + count)]
-    with sqlite3.connect(instance / saved.DB_NAME) as conn:
-        conn.executemany("INSERT INTO saved VALUES (?, ?, ?, ?, ?, ?)", rows)
+    with database.transaction(write=True) as tx:
+        tx.executemany(f"INSERT INTO saved ({saved.COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
 @pytest.fixture
-def instance(app: Flask) -> Path:
-    return app.extensions["searchapp"].instance_dir
+def web_settings(web_index: Path, tmp_path: Path, database_url: str | None) -> Settings:
+    return Settings(corpus=(), index_dir=web_index, instance_dir=tmp_path / "instance",
+                    database_url=database_url)
+
+
+@pytest.fixture
+def instance(app: Flask) -> Database:
+    """The app's database (the name is from when it could only be the instance folder's)."""
+    return app.extensions["searchapp.database"]
 
 
 def test_each_browser_lists_only_its_own_searches(app: Flask) -> None:
@@ -89,7 +97,7 @@ def test_anyone_with_the_short_link_can_open_it(app: Flask) -> None:
                                                                 "%E7%8E%AF%E5%A2%83")
 
 
-def test_only_the_owner_may_delete(app: Flask, instance: Path) -> None:
+def test_only_the_owner_may_delete(app: Flask, instance: Database) -> None:
     owner, other = app.test_client(), app.test_client()
     slug = save(owner, "我的")
     for response in (other.get(f"/saved/{slug}/delete"),
@@ -105,7 +113,7 @@ def test_only_the_owner_may_delete(app: Flask, instance: Path) -> None:
 
 
 def test_rows_without_an_owner_open_by_link_and_belong_to_nobody(client: FlaskClient,
-                                                                instance: Path) -> None:
+                                                                instance: Database) -> None:
     old = saved.create(instance, "旧的检索", "q=%E8%90%A5%E5%95%86", 3)
     assert old.owner is None
     assert client.get(f"/s/{old.slug}").status_code == 302
@@ -117,37 +125,39 @@ def test_rows_without_an_owner_open_by_link_and_belong_to_nobody(client: FlaskCl
 
 
 def test_an_older_database_gains_the_owner_column(tmp_path: Path) -> None:
-    with sqlite3.connect(tmp_path / saved.DB_NAME) as conn:
+    with sqlite3.connect(tmp_path / SQLITE_FILE) as conn:
         conn.execute("CREATE TABLE saved (slug TEXT PRIMARY KEY, name TEXT NOT NULL, "
                      "query_string TEXT NOT NULL, created TEXT NOT NULL, total INTEGER NOT NULL)")
         conn.execute("INSERT INTO saved VALUES ('oldslug1', '旧', 'q=x', "
                      "'2023-01-01T00:00:00+00:00', 5)")
-    assert saved.get(tmp_path, "oldslug1") == saved.SavedSearch(
+    database = Database(instance_dir=tmp_path)
+    assert saved.get(database, "oldslug1") == saved.SavedSearch(
         "oldslug1", "旧", "q=x", "2023-01-01T00:00:00+00:00", 5, None)
-    mine = saved.create(tmp_path, "新", "q=y", 1, owner="o1")
-    assert saved.list_owned(tmp_path, "o1") == ([mine], 1)
-    with sqlite3.connect(tmp_path / saved.DB_NAME) as conn:
+    mine = saved.create(database, "新", "q=y", 1, owner="o1")
+    assert saved.list_owned(database, "o1") == ([mine], 1)
+    with sqlite3.connect(tmp_path / SQLITE_FILE) as conn:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(saved)")]
     assert columns == ["slug", "name", "query_string", "created", "total", "owner"]
 
 
 def test_the_database_is_created_private(tmp_path: Path) -> None:
     instance = tmp_path / "instance"
-    saved.create(instance, "x", "q=x", 0)
-    with closing(sqlite3.connect(instance / saved.DB_NAME)) as conn:  # open: -wal and -shm
+    saved.create(Database(instance_dir=instance), "x", "q=x", 0)
+    with closing(sqlite3.connect(instance / SQLITE_FILE)) as conn:  # open: -wal and -shm
         conn.execute("DELETE FROM saved")
         files = sorted(p.name for p in instance.iterdir())
-        assert files == [saved.DB_NAME, f"{saved.DB_NAME}-shm", f"{saved.DB_NAME}-wal"]
+        assert files == [SQLITE_FILE, f"{SQLITE_FILE}-shm", f"{SQLITE_FILE}-wal"]
         modes = [oct((instance / name).stat().st_mode & 0o777) for name in files]
     assert modes == ["0o600"] * 3
 
 
-def test_the_apps_database_is_private(client: FlaskClient, instance: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_apps_database_is_private(client: FlaskClient, instance: Database) -> None:
     save(client, "x")
-    assert oct((instance / saved.DB_NAME).stat().st_mode & 0o777) == "0o600"
+    assert oct((instance.sqlite_path()).stat().st_mode & 0o777) == "0o600"
 
 
-def test_the_per_owner_limit_is_a_clear_409(client: FlaskClient, instance: Path) -> None:
+def test_the_per_owner_limit_is_a_clear_409(client: FlaskClient, instance: Database) -> None:
     bulk_insert(instance, owner_of(client), saved.MAX_PER_OWNER)
     response = client.post("/saved", data={"csrf_token": token(client), "name": "再存一个",
                                            "q": "营商环境"})
@@ -157,7 +167,7 @@ def test_the_per_owner_limit_is_a_clear_409(client: FlaskClient, instance: Path)
     assert len(saved.list_all(instance)) == saved.MAX_PER_OWNER
 
 
-def test_the_total_limit_is_a_clear_409(client: FlaskClient, instance: Path) -> None:
+def test_the_total_limit_is_a_clear_409(client: FlaskClient, instance: Database) -> None:
     bulk_insert(instance, None, saved.MAX_TOTAL)
     response = client.post("/saved", data={"csrf_token": token(client), "name": "x",
                                            "q": "营商环境"})
@@ -168,16 +178,16 @@ def test_the_total_limit_is_a_clear_409(client: FlaskClient, instance: Path) -> 
 @pytest.mark.parametrize(("limits", "owner", "message"), [
     ((2, 10), "me", "您已保存 2 条检索"), ((10, 2), "me", "已达总数上限（2 条）"),
     ((10, 2), None, "已达总数上限（2 条）")], ids=["per-owner", "total", "total-no-owner"])
-def test_limits_are_checked_before_saving(tmp_path: Path, limits: tuple[int, int],
+def test_limits_are_checked_before_saving(database: Database, limits: tuple[int, int],
                                           owner: str | None, message: str) -> None:
     for i in range(2):
-        saved.create(tmp_path, f"s{i}", "q=x", 0, owner, limits)
+        saved.create(database, f"s{i}", "q=x", 0, owner, limits)
     with pytest.raises(saved.LimitReached, match=message):
-        saved.create(tmp_path, "one too many", "q=x", 0, owner, limits)
-    assert len(saved.list_all(tmp_path)) == 2
+        saved.create(database, "one too many", "q=x", 0, owner, limits)
+    assert len(saved.list_all(database)) == 2
 
 
-def test_saved_is_paginated_50_a_page(client: FlaskClient, instance: Path) -> None:
+def test_saved_is_paginated_50_a_page(client: FlaskClient, instance: Database) -> None:
     bulk_insert(instance, owner_of(client), 120)
     pages = [listed(client, f"/saved?page={n}") for n in (1, 2, 3)]
     assert [len(p) for p in pages] == [50, 50, 20]
@@ -190,7 +200,7 @@ def test_saved_is_paginated_50_a_page(client: FlaskClient, instance: Path) -> No
 
 @pytest.mark.parametrize(("page", "status"), [("4", 404), ("0", 400), ("²", 400),
                                               ("9" * 5000, 400), ("abc", 400)])
-def test_a_bad_saved_page_is_a_sentence(client: FlaskClient, instance: Path, page: str,
+def test_a_bad_saved_page_is_a_sentence(client: FlaskClient, instance: Database, page: str,
                                         status: int) -> None:
     bulk_insert(instance, owner_of(client), 120)
     response = client.get("/saved", query_string={"page": page})
@@ -199,7 +209,7 @@ def test_a_bad_saved_page_is_a_sentence(client: FlaskClient, instance: Path, pag
 
 
 def test_hits_now_reruns_only_the_page_shown_and_once_per_generation(
-        client: FlaskClient, instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        client: FlaskClient, instance: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     bulk_insert(instance, owner_of(client), 120)
     reruns: list[str] = []
     run_total = saved_views._run_total

@@ -12,11 +12,11 @@ import pytest
 from conftest import build_report
 from flask.testing import FlaskClient
 
-from searchapp import saved
 from searchapp.config import Settings, from_env
 from searchapp.index import build
 from searchapp.model import Paragraph, Report
 from searchapp.search import searching as search
+from searchapp.state import open_database, saved
 from searchapp.web import create_app, docview, security
 
 # --- numbers: ASCII digits only --------------------------------------------------------------
@@ -76,7 +76,7 @@ def test_a_post_from_another_origin_is_refused_even_with_a_valid_token(
     response = client.post("/saved", data=_form(client), headers={"Origin": origin})
     assert response.status_code == 403
     assert "不接受来自其他网站的表单提交" in response.get_data(as_text=True)
-    assert saved.list_all(web_settings.instance_dir) == []
+    assert saved.list_all(open_database(web_settings)) == []
 
 
 def test_a_post_from_our_own_origin_or_without_origin_is_accepted(client: FlaskClient) -> None:

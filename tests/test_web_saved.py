@@ -1,14 +1,25 @@
 """Saved searches over HTTP: save with a name (CSRF-protected POST), list with hits then
-and now, short link to the canonical URL, delete after a confirmation page."""
+and now, short link to the canonical URL, delete after a confirmation page; on SQLite and
+on PostgreSQL (the `backend` fixture)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from flask.testing import FlaskClient
 
+from searchapp.config import Settings
+
 CANONICAL = "/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83&region=%E5%AD%9F%E5%B7%9E%E5%B8%82"
+
+
+@pytest.fixture
+def web_settings(web_index: Path, tmp_path: Path, database_url: str | None) -> Settings:
+    return Settings(corpus=(), index_dir=web_index, instance_dir=tmp_path / "instance",
+                    database_url=database_url)
 
 
 def token(client: FlaskClient, url: str) -> str:

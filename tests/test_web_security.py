@@ -116,7 +116,7 @@ def test_path_like_parameters_never_reach_the_file_system(client: FlaskClient, u
 
 
 def test_a_csrf_token_from_another_session_is_refused(app: Flask) -> None:
-    from searchapp import saved
+    from searchapp.state import saved
 
     mine, theirs = app.test_client(), app.test_client()
     html = theirs.get("/search?q=营商环境").get_data(as_text=True)
@@ -125,7 +125,7 @@ def test_a_csrf_token_from_another_session_is_refused(app: Flask) -> None:
     response = mine.post("/saved", data={"csrf_token": token, "name": "x", "q": "营商环境"})
     assert response.status_code == 400
     assert "表单已过期或来源无效" in response.get_data(as_text=True)
-    assert saved.list_all(app.extensions["searchapp"].instance_dir) == []
+    assert saved.list_all(app.extensions["searchapp.database"]) == []
 
 
 @pytest.mark.parametrize(("base_url", "secure"), [("https://localhost", True),

@@ -152,16 +152,18 @@ def _check_url(url: str) -> None:
     try:
         _conninfo(url)
     except Exception as error:  # noqa: BLE001 - psycopg.ProgrammingError, without importing
-        raise DatabaseProblem(f"{problem} cannot be read ({error}): write "
+        raise DatabaseProblem(f"{problem} cannot be read ({str(error).strip()}): write "
                               "postgresql://USER:PASSWORD@HOST:PORT/DATABASE") from None
 
 
 def describe_url(url: str) -> str:
-    """`postgresql://user@host:port/dbname`, the password left out."""
+    """`postgresql://user@host:port/dbname`, the password left out (a unix socket folder
+    is shown as `?host=`)."""
     try:
         info = _conninfo(url)
     except Exception:  # noqa: BLE001 - an unreadable URL: say only what kind it is
         return "postgresql://…"
     user = f"{info['user']}@" if info.get("user") else ""
-    port = f":{info['port']}" if info.get("port") else ""
-    return f"postgresql://{user}{info.get('host', '')}{port}/{info.get('dbname', '')}"
+    host, port = info.get("host", ""), f":{info['port']}" if info.get("port") else ""
+    where, socket = ("", f"?host={host}") if host.startswith("/") else (host + port, "")
+    return f"postgresql://{user}{where}/{info.get('dbname', '')}{socket}"

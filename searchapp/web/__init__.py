@@ -14,6 +14,7 @@ from flask import Flask
 
 from searchapp.config import Settings
 from searchapp.index.read import Index
+from searchapp.state import open_database
 from searchapp.web import api, errors, filters, pages, present, saved_views, security
 
 
@@ -23,10 +24,12 @@ def create_app(settings: Settings, overrides: Mapping[str, Any] | None = None) -
     settings = replace(settings, instance_dir=settings.instance_path())  # fixed from now on
     app.extensions["searchapp"] = settings
     app.extensions["searchapp.index"] = Index(settings.index_dir)
+    database = open_database(settings)  # PostgreSQL: migrated now, by the session key
+    app.extensions["searchapp.database"] = database
     app.config.update(TEMPLATES_AUTO_RELOAD=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable Chinese in the API
     app.config.update(overrides or {})
-    security.init_app(app, settings)
+    security.init_app(app, settings, database)
     filters.init_app(app)
     app.jinja_env.globals["present"] = present  # link builders for templates
     errors.init_app(app)

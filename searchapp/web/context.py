@@ -1,4 +1,5 @@
-"""What a view needs from the app it runs in: its Settings, its Index, and a report by id.
+"""What a view needs from the app it runs in: its Settings, its Index, its Database, and a
+report by id.
 
 create_app puts them in `app.extensions`; views reach them through these functions so
 that no blueprint imports the package that registers it.
@@ -13,6 +14,7 @@ from flask import abort, current_app
 from searchapp.config import Settings
 from searchapp.index.read import Index
 from searchapp.model import Report
+from searchapp.state.database import Database
 
 REPORT_ID = re.compile(r"[A-Za-z0-9_\-\u4e00-\u9fff]{1,200}")
 
@@ -25,6 +27,11 @@ def settings() -> Settings:
 def index() -> Index:
     """The app's one Index: every request of every thread shares its opened generation."""
     return current_app.extensions["searchapp.index"]
+
+
+def database() -> Database:
+    """The app's database of saved searches (SQLite or PostgreSQL)."""
+    return current_app.extensions["searchapp.database"]
 
 
 def find_report(report_id: str) -> Report:

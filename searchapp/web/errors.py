@@ -2,17 +2,18 @@
 
 A 500 says only that something went wrong (the traceback goes to the server log,
 never to the client). A missing index is a setup problem, not a crash: it gets a
-503 page that says how to fix it.
+503 page that says how to fix it; so does an unreachable database of saved searches
+(searching, which never touches it, keeps working).
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.wrappers import Response
 
-from searchapp.errors import IndexProblem
+from searchapp.errors import DatabaseProblem, IndexProblem
 
 TITLES = {
     400: "请求有误",
@@ -33,6 +34,7 @@ MESSAGES = {
     500: "服务器处理请求时出错了。请稍后再试；如果问题持续，请联系管理员。",
 }
 INDEX_MISSING = "检索索引尚未建立或无法读取。管理员可运行 `searchapp reindex` 建立索引后再访问。"
+DATABASE_DOWN = "保存的检索暂时无法读取或保存（数据库不可用）。检索不受影响；请稍后再试。"
 
 
 def _wants_json() -> bool:
@@ -72,6 +74,11 @@ def _index_missing(_error: Exception) -> Response:
     return render_error(ServiceUnavailable.code, INDEX_MISSING)
 
 
+def _database_down(error: Exception) -> Response:
+    current_app.logger.error("saved searches unavailable: %s", error)
+    return render_error(ServiceUnavailable.code, DATABASE_DOWN)
+
+
 def _unexpected(_error: Exception) -> Response:
     return render_error(InternalServerError.code, MESSAGES[500])
 
@@ -79,4 +86,5 @@ def _unexpected(_error: Exception) -> Response:
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IndexProblem, _index_missing)
+    app.register_error_handler(DatabaseProblem, _database_down)
     app.register_error_handler(InternalServerError, _unexpected)

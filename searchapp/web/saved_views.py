@@ -20,11 +20,11 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 
-from searchapp import saved
 from searchapp.search import searching as search
 from searchapp.search.params import from_params, parse_number, shown
+from searchapp.state import saved
 from searchapp.web import owners, present
-from searchapp.web.context import index, settings
+from searchapp.web.context import database, index
 from searchapp.web.errors import bad_params, render_error
 
 bp = Blueprint("saved", __name__)
@@ -83,8 +83,7 @@ def listing() -> str | Response:
     page = parse_number(value, 1, saved.MAX_TOTAL)
     if page is None:
         return render_error(400, f"页码“{shown(value)}”无效，应为正整数。")
-    entries, count = saved.list_owned(settings().instance_path(), owners.ensure(), page,
-                                      PER_PAGE)
+    entries, count = saved.list_owned(database(), owners.ensure(), page, PER_PAGE)
     pages = max(1, -(-count // PER_PAGE))
     if page > pages:
         abort(404, description=f"已保存的检索共 {pages} 页，没有第 {page} 页。")
@@ -101,7 +100,7 @@ def create() -> Response:
         return bad_params(errors)
     total = search.run(index(), replace(query, per_page=1)).total
     try:
-        entry = saved.create(settings().instance_path(), request.form.get("name", ""),
+        entry = saved.create(database(), request.form.get("name", ""),
                              present.query_string(query), total, owners.ensure())
     except saved.LimitReached as error:
         return render_error(409, str(error))
@@ -110,20 +109,20 @@ def create() -> Response:
 
 @bp.route("/saved/<slug>/delete", methods=["GET", "POST"])
 def delete(slug: str) -> str | Response:
-    entry = saved.get(settings().instance_path(), slug)
+    entry = saved.get(database(), slug)
     if entry is None:
         abort(404)
     if entry.owner is None or entry.owner != owners.current():
         return render_error(403, NOT_YOURS)
     if request.method == "GET":
         return render_template("confirm_delete.html", entry=entry)
-    saved.delete(settings().instance_path(), slug, entry.owner)
+    saved.delete(database(), slug, entry.owner)
     return redirect(url_for("saved.listing"), code=303)
 
 
 @bp.get("/s/<slug>")
 def short_link(slug: str) -> Response:
-    entry = saved.get(settings().instance_path(), slug)
+    entry = saved.get(database(), slug)
     if entry is None:
         abort(404)
     return redirect(f"{url_for('pages.search_page')}?{entry.query_string}", code=302)

@@ -9,16 +9,15 @@
 - CSRF: POSTs (saving and deleting searches) must echo a per-session token and, when the
   browser says where the form came from (Origin), come from this site. A method the
   address does not take is a 405 (an unknown address a 404) before that check.
-- The session-signing key lives in the instance folder so that all gunicorn
-  workers, and restarts, agree on it without it ever being in the code.
+- The session-signing key lives in the database (state/secret.py: the instance folder with
+  SQLite, a table with PostgreSQL) so that all workers of all servers, and restarts, agree
+  on it without it ever being in the code.
 """
 
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request, session
@@ -27,6 +26,8 @@ from werkzeug.sansio.utils import get_host, host_is_trusted
 from werkzeug.wrappers import Response
 
 from searchapp.config import Settings
+from searchapp.state import secret
+from searchapp.state.database import Database
 from searchapp.web.errors import render_error
 
 CSP = "; ".join([
@@ -50,23 +51,7 @@ CSRF_FIELD = "csrf_token"
 # ~680 CJK characters once percent-encoded (queries are cut to 200 characters anyway);
 # below gunicorn's hard request-line limit (8190), so users get this message, not gunicorn's.
 MAX_QUERY_BYTES = 6 * 1024
-
-
-def load_secret_key(instance_dir: Path) -> bytes:
-    """Read the key, creating it atomically if absent (workers may race on first start)."""
-    path = instance_dir / "secret_key"
-    if not path.exists():
-        instance_dir.mkdir(parents=True, exist_ok=True)
-        tmp = instance_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
-        tmp.write_bytes(secrets.token_bytes(32))
-        tmp.chmod(0o600)
-        try:
-            os.link(tmp, path)  # fails if another worker won the race: then use theirs
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_bytes()
+load_secret_key = secret.key_file  # the instance folder's key file (SQLite setups)
 
 
 def csrf_token() -> str:
@@ -153,8 +138,8 @@ class _Sessions(SecureCookieSessionInterface):
         return request.is_secure
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    app.secret_key = load_secret_key(settings.instance_path())
+def init_app(app: Flask, settings: Settings, database: Database) -> None:
+    app.secret_key = secret.session_key(database)
     app.session_interface = _Sessions()
     app.config.update(SESSION_COOKIE_NAME="searchapp_session", SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", MAX_CONTENT_LENGTH=64 * 1024,

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 from searchapp.errors import IndexProblem
 from searchapp.index.read import Index
 from searchapp.search import searching as search
+from searchapp.state import open_database, secret
+from searchapp.state.database import Database
 from searchapp.web import create_app, security
 
 
@@ -41,21 +43,26 @@ def ensure_index(settings: Settings) -> ReindexSummary | None:
             reporter.close()
 
 
-def check_instance(settings: Settings, index_existed: bool = False) -> None:
-    """Create the instance folder and session key now, so an unusable SEARCHAPP_INSTANCE is
-    one clear error (OSError) here rather than every worker failing to boot.
+def check_instance(settings: Settings, index_existed: bool = False) -> Database:
+    """Open the database of saved searches, bring its schema up to date and make sure the
+    session key exists, now: an unusable SEARCHAPP_INSTANCE or SEARCHAPP_DATABASE_URL is
+    one clear error here (OSError, DatabaseProblem) rather than every worker failing to boot.
 
     A new, empty instance folder next to an index that already existed is worth a warning:
-    serve may have been pointed elsewhere than before, and the saved searches left behind."""
-    folder = settings.instance_path()
-    is_new = not folder.is_dir() or not any(folder.iterdir())
-    security.load_secret_key(folder)
+    serve may have been pointed elsewhere than before, and the saved searches left behind.
+    With a database URL the app servers keep no state of their own: no instance folder."""
+    database = open_database(settings)
+    folder = database.instance_dir
+    is_new = folder is not None and (not folder.is_dir() or not any(folder.iterdir()))
+    secret.session_key(database)
+    database.migrate()
     if is_new and index_existed:
         logging.getLogger("searchapp").warning(
             "warning: created a new, empty instance folder %s although the index %s already "
             "existed; if saved searches are missing, serve with --instance (or "
             "SEARCHAPP_INSTANCE) set to the folder that holds saved.sqlite3",
             folder, settings.index_dir.resolve())
+    return database
 
 
 def warm_up(app: Flask) -> None:
