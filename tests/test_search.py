@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from searchapp.errors import IndexMissing
 from searchapp.index import build as index
-from searchapp.model import FacetValue, Paragraph, Query, Report
+from searchapp.model import FacetValue, Hit, Paragraph, Query, Report
 from searchapp.render.json import results_to_json
 from searchapp.search import searching as search
 from searchapp.search.params import from_params, to_params
@@ -159,7 +159,7 @@ def test_empty_query_finds_nothing_without_a_notice(tiny):
 
 def test_hit_carries_every_field_with_escaped_highlight(tiny):
     [hit] = search.run(opened(tiny), Query(q="乡村振兴 alert")).hits
-    assert hit == search.Hit(
+    assert hit == Hit(
         doc="a-mengzhou", paragraph=7, region="孟州市", year=2023, level="county",
         title="孟州市2023年政府工作报告", date="2023-03-01", parents=("河南省", "焦作市"),
         section=("二、2023年工作安排",), text="<script>alert(1)</script>乡村振兴",

@@ -1,0 +1,62 @@
+"""Turning ranked paragraphs into Hits (highlight, fragment, the 不含「X」 note) and facets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from searchapp.index.generation import Generation
+from searchapp.model import FacetValue, Hit
+from searchapp.search import ranking
+from searchapp.search.highlight import find_spans, fragment, render
+from searchapp.search.matching import (
+    EXPANSION,
+    FEEDBACK,
+    OWN,
+    PART,
+    PIECES,
+    Alternative,
+    Leaf,
+    alternative_set,
+)
+
+
+def hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable[Leaf]) -> Hit:
+    record, body = gen.record(docnum), gen.body(docnum)
+    needles, notes = [], []
+    at = np.asarray([docnum])
+    for leaf in leaves:
+        for tiers in ((OWN, EXPANSION), (PIECES,), (PART,), (FEEDBACK,)):  # best it holds
+            chosen = [a for a in leaf.alternatives if a.tier in tiers]
+            needles += [n for a in chosen for n in a.needles]
+            held = [a for a in chosen if gen.members(at, alternative_set(gen, a))[0]]
+            if held:
+                notes += _note(leaf, held, body)
+                break
+    spans = find_spans(body, needles)
+    return Hit(doc=record.doc, paragraph=record.n, region=record.region, year=record.year,
+               level=record.level, title=record.title, date=record.date,
+               parents=record.parents, section=record.section, text=record.text,
+               highlight=render(record.text, spans), fragment=fragment(record.text, spans),
+               spans=tuple(spans), score=ranking.display_score(tier, score),
+               note="；".join(notes) or None)
+
+
+def _note(leaf: Leaf, held: list[Alternative], body: str) -> list[str]:
+    """不含「X」，含「Y」 when the paragraph lacks the word the reader typed."""
+    own = leaf.alternatives[0]
+    if own in held:
+        return []
+    found = list(dict.fromkeys(n for a in held for n in a.needles if n in body))
+    return [f"不含「{own.needles[0]}」，含「{'」「'.join(found)}」"] if found else []
+
+
+def facet_values(gen: Generation, matched: np.ndarray) -> dict[str, list[FacetValue]]:
+    """Facets over the whole result set; years newest first, the rest by count."""
+    counts = gen.facet_counts(matched)
+    facets = {name: [FacetValue(v, c) for v, c in sorted(counter.items(),
+                                                          key=lambda vc: (-vc[1], vc[0]))]
+              for name, counter in counts.items()}
+    facets["year"] = sorted(facets["year"], key=lambda f: f.value, reverse=True)
+    return facets
