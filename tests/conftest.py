@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -275,3 +277,19 @@ def database_url(backend: str, request: pytest.FixtureRequest) -> str | None:
 @pytest.fixture
 def database(database_url: str | None, tmp_path: Path) -> Database:
     return Database(database_url, tmp_path / "instance")
+
+
+@contextmanager
+def hang_detector(seconds: int) -> Iterator[None]:
+    """Fail with TimeoutError after `seconds` instead of running on (a hang, not a speed
+    target: speed lives in bench/). Import it: `from conftest import hang_detector`."""
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

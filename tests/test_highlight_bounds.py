@@ -4,12 +4,9 @@ most MAX_SPANS marks and MAX_RENDER_CHARS characters of highlight."""
 
 from __future__ import annotations
 
-import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from conftest import opened
+from conftest import hang_detector, opened
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,29 +28,12 @@ HUGE = "发展" * 200_000  # one line of 1.2 MB (UTF-8), 200,000 matches of 发
 HANG = 30  # seconds: a hang detector, not a speed target (bench/ measures speed)
 
 
-class Hung(Exception):
-    pass
-
-
-@contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging: the quadratic window choice took minutes here."""
-    def expire(signum: int, frame: object) -> None:
-        raise Hung(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_huge_paragraph_with_200000_matches_answers_in_time(make_index, make_report):
     directory = make_index([make_report("huge", HUGE), make_report("small", "推动高质量发展。")])
     opened(directory).generation()
-    with deadline(HANG):
+    with hang_detector(HANG):
         started = time.perf_counter()
         results = searching.run(opened(directory), Query(q="发"))
         seconds = time.perf_counter() - started
@@ -66,7 +46,7 @@ def test_a_huge_paragraph_with_200000_matches_answers_in_time(make_index, make_r
 
 
 def test_highlighting_functions_alone_are_fast_on_the_huge_paragraph():
-    with deadline(HANG):
+    with hang_detector(HANG):
         spans = find_spans(HUGE, ["发", "展发", "发展发展"])
         assert spans == [(0, 2 * MAX_SPANS + 2)]  # each string's first MAX_SPANS, touching
         spans = find_spans(HUGE, ["发"])
