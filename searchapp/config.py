@@ -7,7 +7,7 @@ tests can build their own and nothing reads globals at import time.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,7 +30,12 @@ class Settings:
     allowed_hosts: tuple[str, ...] | None = None
 
     def with_overrides(self, **changes: object) -> Settings:
-        """Apply CLI flags; a None value means 'flag not given'."""
+        """Apply CLI flags; a None value means 'flag not given'. Each --corpus value is split
+        on the path separator like SEARCHAPP_CORPUS, so `--corpus a:b` means what the
+        variable means."""
+        corpus = changes.get("corpus")
+        if isinstance(corpus, tuple | list):
+            changes["corpus"] = corpus_paths(str(p) for p in corpus)
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def instance_path(self) -> Path:
@@ -49,6 +54,12 @@ class Settings:
         return list(dict.fromkeys(_bracketed(h.strip().lower()) for h in hosts if h.strip()))
 
 
+def corpus_paths(values: Iterable[str]) -> tuple[Path, ...]:
+    """Corpus paths from flags or SEARCHAPP_CORPUS: one rule for both, each value split on
+    os.pathsep (':' on POSIX), empty parts dropped."""
+    return tuple(Path(part) for value in values for part in value.split(os.pathsep) if part)
+
+
 def _bracketed(host: str) -> str:
     """IPv6 addresses as they appear in a Host header: [::1]."""
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
@@ -58,8 +69,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     settings = Settings()
     if env.get("SEARCHAPP_CORPUS"):
-        paths = env["SEARCHAPP_CORPUS"].split(os.pathsep)
-        settings = replace(settings, corpus=tuple(Path(p) for p in paths if p))
+        settings = replace(settings, corpus=corpus_paths([env["SEARCHAPP_CORPUS"]]))
     if env.get("SEARCHAPP_INDEX"):
         settings = replace(settings, index_dir=Path(env["SEARCHAPP_INDEX"]))
     if env.get("SEARCHAPP_INSTANCE"):

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import hang_detector, run_cli
 
 from searchapp.config import Settings
 from searchapp.errors import IndexDamaged
@@ -30,9 +27,9 @@ DAMAGED = ("Error: the index in {dir} is incomplete or damaged: run `searchapp r
 CHECK_FAILED = ("Error: the index in {dir} is incomplete or damaged ({problems}): "
                 "run `searchapp reindex --full` to rebuild it")
 # the files a reader holds, by how their names end (segment and part names are random)
-GARBLED = ["_stored.col", ".trm", ".pst", "_MAIN_0.toc", "columns.npz", "grams1.npz",
-           "grams2.npz", "bodies.txt", "values.json", "live.npy", "synonyms.json",
-           "reports.json"]
+GARBLED = ["_stored.col", ".trm", ".pst", "_MAIN_0.toc", "offsets.npy", "year.npy",
+           "grams1.keys.npy", "grams2.docs.npy", "bodies.u32", "values.json", "live.npy",
+           "synonyms.json", "reports.json"]
 
 
 @pytest.fixture(scope="module")
@@ -64,19 +61,6 @@ def _garble_in_place(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-@contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    """A hang detector: fail after `seconds` instead of running on."""
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _hits(index_dir: Path, q: str = "营商环境") -> list[tuple[str, int]]:
@@ -96,15 +80,15 @@ def test_meta_lists_every_file_of_a_full_and_an_incremental_build(pristine, tmp_
     on_disk = sorted(p.relative_to(generation).as_posix() for p in generation.rglob("*")
                      if p.is_file() and p.name != "meta.json")
     assert sorted(files) == on_disk
-    assert len([f for f in on_disk if f.endswith("bodies.txt")]) == 2  # the linked part too
+    assert len([f for f in on_disk if f.endswith("bodies.u32")]) == 2  # the linked part too
     assert files == {f: [(generation / f).stat().st_size, integrity.digest(generation / f)]
                      for f in on_disk}
 
 
-def test_a_truncated_bodies_txt_is_an_error_never_wrong_hits(copy, pristine):
-    bodies = _file(copy, "bodies.txt")
-    text = bodies.read_text(encoding="utf-8")
-    bodies.write_text(text[:len(text) // 2], encoding="utf-8")  # still UTF-8: it reads
+def test_truncated_bodies_are_an_error_never_wrong_hits(copy, pristine):
+    bodies = _file(copy, "bodies.u32")
+    data = bodies.read_bytes()
+    bodies.write_bytes(data[:len(data) // 8 * 4])  # still whole code points: it reads
     with pytest.raises(IndexDamaged, match=r"damaged: run `searchapp reindex --full`"):
         searching.run(Index(copy), Query(q="发展"))
     result = run_cli("search", "发展", "--index", copy)
@@ -165,7 +149,7 @@ def test_a_garbled_meta_json_is_damage_not_another_version(copy):
 
 def test_an_incremental_reindex_over_a_damaged_generation_rebuilds_it_in_full(copy, pristine):
     expected = _hits(pristine[1])
-    bodies = _file(copy, "bodies.txt")
+    bodies = _file(copy, "bodies.u32")
     _garble_in_place(bodies)  # a size check cannot see this
     summary = index.reindex([pristine[0]], copy)
     assert (summary.full, summary.generation, summary.warnings[0]) == (True, "gen-000002", (
@@ -184,7 +168,7 @@ def test_a_toc_garbled_in_place_is_never_unpickled(copy, pristine, full):
     """Whoosh's TOC is a pickle: a garbled one can run for minutes (200 s here) before it
     fails. Opening and reindexing check its hash first."""
     _garble_in_place(_file(copy, ".toc"))
-    with _deadline(60):
+    with hang_detector(60):
         with pytest.raises(IndexDamaged):
             Index(copy).generation()
         summary = index.reindex([pristine[0]], copy, full=full)

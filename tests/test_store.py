@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from searchapp.index import columns as store
+from searchapp.index import columns_write as write
 from searchapp.model import Report
 from searchapp.text.normalize import normalize
 
@@ -24,12 +25,12 @@ def _grams(bodies: list[str]) -> set[str]:
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.text(_ALPHABET, max_size=12), min_size=1, max_size=8),
-       st.sampled_from([1, 7, store.GRAM_SPAN]))
+       st.sampled_from([1, 7, write.GRAM_SPAN]))
 def test_postings_are_exactly_the_bodies_holding_the_gram(texts: list[str], span: int) -> None:
     """Whatever the span of bodies turned into pairs at a time (a span of 1 character still
     takes whole bodies)."""
-    with patch.object(store, "GRAM_SPAN", span):
-        part = store.build_part([build_report("r", *texts)])
+    with patch.object(write, "GRAM_SPAN", span):
+        part = write.build_part([build_report("r", *texts)])
     bodies = [normalize(t) for t in texts]
     for gram in _grams(bodies) | {" ", "  ", "革命"}:
         grams = part.grams1 if len(gram) == 1 else part.grams2
@@ -48,17 +49,17 @@ def _reports() -> tuple[list[Report], list[Report]]:
     return first, second
 
 
-def _save(generation: Path, parts: list[store.Part], live: np.ndarray) -> store.Store:
+def _save(generation: Path, parts: list[store.Part], live: np.ndarray) -> store.Columns:
     names = [f"p{i}" for i in range(len(parts))]
     for name, part in zip(names, parts, strict=True):
-        store.save_part(part, generation / store.COLUMNS_DIR / name)
-    store.save_generation(generation, names, live, store.tie_ranks(parts))
+        write.save_part(part, generation / store.COLUMNS_DIR / name)
+    write.save_generation(generation, names, live, write.tie_ranks(parts))
     return store.open_columns(generation)
 
 
 def test_a_saved_part_opens_with_the_same_bodies_columns_and_values(tmp_path: Path) -> None:
     first, _ = _reports()
-    part = store.build_part(first)
+    part = write.build_part(first)
     opened = _save(tmp_path, [part], np.ones(part.size, dtype=bool))
     assert [opened.body(d) for d in range(opened.size)] == [
         "一、过去一年工作回顾", "坚持“万人助万企”,优化营商环境。", "推进乡村振兴。"]
@@ -71,7 +72,7 @@ def test_a_saved_part_opens_with_the_same_bodies_columns_and_values(tmp_path: Pa
 
 def test_parts_stack_docnums_and_merge_values(tmp_path: Path) -> None:
     first, second = _reports()
-    parts = [store.build_part(first), store.build_part(second)]
+    parts = [write.build_part(first), write.build_part(second)]
     live = np.array([True, True, False, True, True])  # qy#1 was replaced
     opened = _save(tmp_path, parts, live)
     assert opened.bases == (0, 3)
@@ -86,27 +87,27 @@ def test_parts_stack_docnums_and_merge_values(tmp_path: Path) -> None:
 
 def test_tie_ranks_order_by_report_id_then_paragraph_across_parts() -> None:
     first, second = _reports()
-    ranks = store.tie_ranks([store.build_part(first), store.build_part(second)])
+    ranks = write.tie_ranks([write.build_part(first), write.build_part(second)])
     # docnums: mz#1 mz#2 qy#1 | aa#1 aa#2 -> order aa#1 aa#2 mz#1 mz#2 qy#1
     assert ranks.tolist() == [2, 3, 4, 0, 1]
 
 
 def test_layout_finds_the_paragraphs_of_reports_and_parts_can_be_shared(tmp_path: Path) -> None:
     first, second = _reports()
-    _save(tmp_path / "old", [store.build_part(first), store.build_part(second)],
+    _save(tmp_path / "old", [write.build_part(first), write.build_part(second)],
           np.ones(5, dtype=bool))
-    layout = store.read_layout(tmp_path / "old")
+    layout = write.read_layout(tmp_path / "old")
     assert (layout.names, layout.sizes) == (["p0", "p1"], [3, 2])
     assert layout.docnums_of(["qy", "aa", "unknown"]).tolist() == [2, 3, 4]
-    store.link_parts(tmp_path / "old", tmp_path / "new", layout.names)
-    store.save_generation(tmp_path / "new", layout.names, layout.live,
-                          store.tie_ranks(layout.parts))
+    write.link_parts(tmp_path / "old", tmp_path / "new", layout.names)
+    write.save_generation(tmp_path / "new", layout.names, layout.live,
+                          write.tie_ranks(layout.parts))
     assert store.open_columns(tmp_path / "new").body(3) == "营商环境持续优化。"
 
 
 def test_more_distinct_characters_than_a_packed_bigram_holds() -> None:
     many = "".join(chr(c) for c in range(0x20000, 0x20000 + 70_000))  # > 65,535 distinct
-    part = store.build_part([build_report("r", many, many[:3] + "改革", "改革")])
+    part = write.build_part([build_report("r", many, many[:3] + "改革", "改革")])
     bodies = [normalize(many), normalize(many[:3]) + "改革", "改革"]
     for gram in [many[0:2], many[69_998:70_000], many[2] + "改", "改革", many[5], "改"]:
         grams = part.grams1 if len(gram) == 1 else part.grams2

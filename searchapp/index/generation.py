@@ -4,8 +4,8 @@ report metadata. read.py opens it; search/ reads it; nothing in it ever changes.
 A query must cost what its answer costs, not what the corpus costs: at 10× the
 national reports (63,000 paragraphs) per-paragraph Python objects took 5 s to
 load, 850 MB per serving worker, and every facet or filter walked them all.
-So a generation is read through store.py (numpy columns and the normalised
-bodies, opened in a fraction of a second) and:
+So a generation is read through columns.py (numpy columns and the normalised
+bodies, memory-mapped: opened in a fraction of a second, shared by the workers) and:
   * paragraph sets are sorted int32 arrays of docnums (live only);
   * literal (substring) lookup intersects the postings of the needle's rarest
     bigrams, and confirms longer needles on the body text only there; a one- or
@@ -68,7 +68,7 @@ class Facet:
 @dataclass(eq=False)  # identity: one store per generation
 class Generation:
     ix: Index
-    columns: columns_module.Store
+    columns: columns_module.Columns
     synonyms: dict[str, list[str]]  # curated + mined, keyed by normalised word
     analyzer: object  # the word analyzer stored in the schema: the index's own dictionary
     live: np.ndarray  # bool per docnum
@@ -164,23 +164,11 @@ class Generation:
         return self.columns.body(int(docnum))
 
     def slices(self, docs: np.ndarray) -> tuple[Iterable[str], list[int], list[int]]:
-        """(part texts, starts, ends) of the bodies of `docs`, in the order given: the hot
+        """(texts, starts, ends) of the bodies of `docs`, in the order given: the hot
         loops map str.count or Pattern.search over (text, start, end) instead of slicing
-        out a string per paragraph."""
-        parts, bases = self.columns.parts, self.columns.bases
-        if len(parts) == 1:
-            offsets = parts[0].offsets
-            return (repeat(parts[0].bodies, len(docs)), offsets[docs].tolist(),
-                    (offsets[docs + 1] - 1).tolist())
-        which = np.searchsorted(np.asarray(bases), docs, side="right") - 1
-        starts = np.zeros(len(docs), dtype=np.int64)
-        ends = np.zeros(len(docs), dtype=np.int64)
-        for i in np.unique(which).tolist():
-            chosen = which == i
-            local = docs[chosen] - bases[i]
-            starts[chosen] = parts[i].offsets[local]
-            ends[chosen] = parts[i].offsets[local + 1] - 1
-        return [parts[i].bodies for i in which.tolist()], starts.tolist(), ends.tolist()
+        out a string per paragraph. The texts are decoded from the memory-mapped store a
+        chunk of bodies at a time, as the loop reaches them (columns.Columns.texts)."""
+        return self.columns.texts(np.asarray(docs))
 
     def search_each(self, docs: np.ndarray, test: Callable[[str, int, int], object]) -> np.ndarray:
         """The docs whose body passes test(part_text, start, end)."""
@@ -208,13 +196,12 @@ class Generation:
         (len(patterns), len(docs)): how a paragraph mentions a word (in a list, leading a
         clause) for ranking. Counted once over all of `holding` (literal(needle)) and kept
         for the generation, like body_counts, so the cost is paid by a word's first query."""
-        def count_all() -> np.ndarray:
-            texts, starts, ends = self.slices(holding)
-            texts = list(texts)
-            return np.stack([np.fromiter(map(len, map(p.findall, texts, starts, ends)),
-                                         dtype=np.int32, count=len(holding))
-                             for p in patterns]) if len(holding) else \
-                np.zeros((len(patterns), 0), np.int32)
+        def count_all() -> np.ndarray:  # one pass: each chunk of bodies is decoded once
+            counts = np.fromiter((len(p.findall(text, start, end))
+                                  for text, start, end in zip(*self.slices(holding), strict=True)
+                                  for p in patterns), dtype=np.int32,
+                                 count=len(holding) * len(patterns))
+            return counts.reshape(len(holding), len(patterns)).T.copy()
         key = ("mentions", needle, tuple(p.pattern for p in patterns))
         counts = self.cached(key, count_all)
         return counts[:, self.positions(docs, holding)]

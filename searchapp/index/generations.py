@@ -286,8 +286,10 @@ def write_json_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-FORMAT = 5  # bump whenever the schema, the analysis (normalize, tokenizers) or these files change
+FORMAT = 6  # bump whenever the schema, the analysis (normalize, tokenizers) or these files change
 #            5: meta.json lists every file's size and sha256 (integrity.py)
+#            6: the store as one .npy per array and bodies.u32 (memory-mapped), parts.json
+#               an object counting the full build's parts; no stored `key` field
 
 
 def read_meta(generation: Path) -> dict | None:

@@ -144,7 +144,7 @@ def check(directory: Path) -> Checked:
 
 def _assemble(ix: whoosh_index.Index, columns: columns_module.Columns, reports: dict,
               mined: dict[str, list[str]], stamp: tuple) -> Generation:
-    live = columns.live.astype(bool)
+    live = np.asarray(columns.live, dtype=bool)  # no copy: mapped
     place = _facet(columns, "place", "places")
     level = _facet(columns, "level", "levels")
     year = columns.column("year")

@@ -3,7 +3,7 @@
 Whoosh holds what a hit shows (stored fields), the report id (`doc`: what
 load_report and deletions look up) and the jieba word field `body` with term
 frequencies, whose analyzer carries the dictionary the index was built with.
-Literal matching, filters and facets read store.py's columns instead.
+Literal matching, filters and facets read the store's columns (columns.py) instead.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from searchapp.model import Report
 from searchapp.text.dictionary import Dictionary
 from searchapp.text.tokenize import word_analyzer
 
-STORED = ("key", "doc", "n", "title", "region", "parents", "level", "year", "date", "section",
+STORED = ("doc", "n", "title", "region", "parents", "level", "year", "date", "section",
           "top_section", "heading_level", "body")
 
 
@@ -37,7 +37,7 @@ def documents(report: Report) -> Iterator[dict]:
     shared = {k: v for k, v in shared.items() if v is not None}
     for p in report.paragraphs:
         top = p.section[0] if p.section else (p.text if p.heading_level == 1 else "")
-        doc = dict(shared, key=f"{report.id}#{p.n}", n=p.n, section=list(p.section),
+        doc = dict(shared, n=p.n, section=list(p.section),
                    heading_level=p.heading_level, body=p.text)
         if top:
             doc["top_section"] = top

@@ -1,14 +1,17 @@
 """Writing a generation: what to reprocess, the Whoosh segment and store part, the sidecars.
 
-A full build writes a Whoosh segment (segment.py) and a store part (store.py)
-of the same name over every report; two, one per half, written by two
-processes, when the corpus is large and a core is idle (1x: 3.2 -> 2.6 s,
-10x: 15.8 -> 11.3 s). An incremental build hard-links the published
-generation's segments and parts, adds one segment + part for the added and
-changed reports, and marks the stale paragraphs deleted (Whoosh's per-segment
-deletion sets in the TOC, store.py's `live` mask); nothing already written is
-modified. Too many parts or dead paragraphs, or a new dictionary, mean a full
-build again.
+A build writes its reports in batches, each a Whoosh segment (segment.py) and a store
+part (columns_write.py) of the same name. A batch holds at most what the memory budget
+allows (SEARCHAPP_BUILD_MEMORY_MB; its paragraphs come back from the spool the reading
+wrote, spool.py), so a full build of any corpus writes several parts, each in a forked
+writer process that frees all of its memory when it ends, two at a time when a core is
+idle; a corpus that fits one batch is still split in two halves for two processes when
+it is large enough to gain (1x: 3.2 -> 2.6 s). An incremental build hard-links the
+published generation's segments and parts, adds one segment + part for the added and
+changed reports, and marks the stale paragraphs deleted (Whoosh's per-segment deletion
+sets in the TOC, the store's `live` mask); nothing already written is modified. Too many
+parts added since the last full build (MAX_PARTS), too many dead paragraphs, or a new
+dictionary, mean a full build again.
 
 Each generation also holds meta.json (format version, dictionary digest, the
 content hash of every report: what an incremental reindex compares; the size and
@@ -21,8 +24,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,19 +35,23 @@ from whoosh.fields import Schema
 
 from searchapp.errors import BuildFailed
 from searchapp.index import columns, filecache, fork, integrity, segment
+from searchapp.index import columns_write as store
 from searchapp.index import generations as publish
 from searchapp.index.filecache import Kept
 from searchapp.index.generations import FORMAT, read_meta
 from searchapp.index.schema import documents, make_schema
+from searchapp.index.spool import Spool
 from searchapp.model import Report
 from searchapp.text.dictionary import Dictionary, jieba_for, project_dictionary
 from searchapp.text.normalize import normalize_all
 from searchapp.text.tokenize import WordCounts
 
-MAX_PARTS = 8  # more segments than this: rebuild (each one costs every query a little)
+MAX_PARTS = 8  # more incremental parts than this: rebuild (each costs every query a little)
 MAX_DEAD = 0.25  # more deleted paragraphs than this fraction (and than MIN_DEAD): rebuild
 MIN_DEAD = 1000  # fewer dead paragraphs cost nothing worth a rebuild, however small the index
 PARALLEL_MIN = 3000  # paragraphs; below this, a second writer process costs more than it saves
+BASE_MB = 300  # a writer process before its batch: interpreter, jieba, the corpus metadata
+BYTES_PER_SPOOLED = 20  # peak bytes of a writer per byte of its batch's spooled paragraphs
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -53,8 +61,9 @@ class Corpus:
     """The reports to index; `stubs` were reused from the published generation without
     their paragraphs (filecache.py), so they can be kept but not rewritten."""
 
-    reports: dict[str, Report]
+    reports: dict[str, Report]  # without their paragraphs: those are in `spool`
     kept: dict[str, Kept]  # every report's paragraph count, mined terms and synonyms
+    spool: Spool
     stubs: set[str] = field(default_factory=set)
     files: dict = field(default_factory=dict)  # files.json of the new generation
 
@@ -93,7 +102,7 @@ def plan(corpus: Corpus, index_dir: Path, full: bool) -> Plan | None:
     added = sum(1 for r in changed if r.id not in old)
     stale = [r.id for r in changed if r.id in old] + gone
     if full or meta is None or meta["dictionary"] != dictionary.digest or \
-            _needs_rebuild(layout, stale, changed):
+            _needs_rebuild(layout, stale, _paragraphs(corpus, changed)):
         if corpus.stubs:
             return None
         return Plan(corpus, dictionary, None, list(reports.values()), [],
@@ -109,27 +118,29 @@ def usable(generation: Path | None) -> Path | None:
     return generation if generation and read_meta(generation) else None
 
 
-def _layout(generation: Path) -> columns.Layout | None:
+def _layout(generation: Path) -> store.Layout | None:
     """The store layout of a generation whose Whoosh TOC and store read back and agree;
     None for a disk that lost data or files another program wrote: rebuild it all.
     Its files are checked first as opening checks them (the TOC is a pickle)."""
     try:
         if integrity.opening_problems(generation, integrity.recorded(read_meta(generation))):
             return None
-        layout = columns.read_layout(generation)
+        layout = store.read_layout(generation)
         names = [s.segment_id() for s in segment.read_segments(generation)]
     except Exception:  # noqa: BLE001 - whatever the damage, a full build replaces it
         return None
     return layout if names == layout.names else None
 
 
-def _needs_rebuild(layout: columns.Layout, stale: list[str], changed: list[Report]) -> bool:
-    """Too many parts or dead paragraphs after this update."""
+def _needs_rebuild(layout: store.Layout, stale: list[str], changed: int) -> bool:
+    """Too many incremental parts or dead paragraphs after this update (`changed`: the
+    paragraphs it writes). A full build's own parts do not count: it writes as many as
+    its memory budget needs."""
     if not (stale or changed):
         return False
     dead = int((~layout.live).sum()) + int(layout.live[layout.docnums_of(stale)].sum())
-    size = len(layout.live) + sum(len(r.paragraphs) for r in changed)
-    return len(layout.names) + 1 > MAX_PARTS or dead > max(MAX_DEAD * size, MIN_DEAD)
+    size = len(layout.live) + changed
+    return layout.added + 1 > MAX_PARTS or dead > max(MAX_DEAD * size, MIN_DEAD)
 
 
 def has_work(plan: Plan) -> bool:
@@ -137,28 +148,17 @@ def has_work(plan: Plan) -> bool:
     return plan.base is None or bool(plan.changed or plan.stale)
 
 
-def build(plan: Plan, index_dir: Path, progress: Progress | None) -> Path:
+def build(plan: Plan, index_dir: Path, progress: Progress | None,
+          memory_mb: int = 1500) -> Path:
     """Write the planned changes into a new generation and publish it."""
     with publish.building(index_dir, plan.base) as directory:
         schema = make_schema(plan.dictionary)
-        jieba_for(plan.dictionary)  # loaded before forking, so a second process inherits it
-        batches = _batches(plan.changed)
-        child = fork.start(lambda: _write_batch(directory, schema, batches[1], None, 0)) \
-            if len(batches) > 1 else None
-        total = _paragraphs(plan.changed)
-        try:
-            written = [_write_batch(directory, schema, batches[0], progress, total)]
-        except BaseException:
-            if child:
-                fork.stop(child)
-            raise
-        if child:
-            written.append(fork.result(child))
-            if progress:
-                progress("index", total, total)
+        jieba_for(plan.dictionary)  # loaded before forking, so the writers inherit it
+        written = _write_batches(directory, schema, plan, progress,
+                                 _batches(plan, memory_mb))
         if progress:
             progress("write", 0, None)
-        layout = columns.read_layout(plan.base) if plan.base else None
+        layout = store.read_layout(plan.base) if plan.base else None
         stale = layout.docnums_of(plan.stale) if layout else np.zeros(0, np.int64)
         _write_store(directory, plan.base, [name for name, _ in written], layout, stale)
         _write_toc(directory, schema, [seg for _, seg in written], stale)
@@ -167,24 +167,70 @@ def build(plan: Plan, index_dir: Path, progress: Progress | None) -> Path:
         return publish.publish(index_dir, directory)
 
 
-def _batches(reports: list[Report]) -> list[list[Report]]:
-    """One batch, or two halves (by paragraphs, in order) for a second process: it pays
-    when there is enough to do and a core to spare."""
-    total = _paragraphs(reports)
-    if total < PARALLEL_MIN or _idle_cores() < 1.5:
+def _batches(plan: Plan, memory_mb: int) -> list[list[Report]]:
+    """The reports to write, in order, cut into batches a writer can hold within the
+    budget (sized by their spooled bytes); at least two halves for two processes when
+    there is enough to do and a core to spare."""
+    reports = plan.changed
+    sizes = np.asarray([plan.corpus.spool.size(r.id) for r in reports], dtype=np.int64)
+    limit = max(1, (memory_mb - BASE_MB) * 2**20 // BYTES_PER_SPOOLED)
+    count = int(-(-int(sizes.sum()) // limit)) if len(reports) else 1
+    if count < 2 and _paragraphs(plan.corpus, reports) >= PARALLEL_MIN and _idle_cores() >= 1.5:
+        count = 2
+    count = max(1, min(count, len(reports)))
+    if count == 1:
         return [reports]
-    done = np.cumsum([len(r.paragraphs) for r in reports])
-    half = int(np.searchsorted(done, total / 2)) + 1
-    return [reports[:half], reports[half:]] if half < len(reports) else [reports]
+    done = np.cumsum(sizes)
+    cuts = np.searchsorted(done, done[-1] * np.arange(1, count) / count, side="left") + 1
+    bounds = [0, *sorted(set(min(int(c), len(reports)) for c in cuts)), len(reports)]
+    return [reports[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]
 
 
-def _paragraphs(reports: Sequence[Report]) -> int:
-    return sum(len(r.paragraphs) for r in reports)
+def _paragraphs(corpus: Corpus, reports: Sequence[Report]) -> int:
+    return sum(corpus.kept[r.id].paragraphs for r in reports)
 
 
 def _idle_cores() -> float:
     """Cores not busy with other work (this process counts as one of the running ones)."""
     return len(os.sched_getaffinity(0)) - os.getloadavg()[0] + 1
+
+
+def _write_batches(directory: Path, schema: Schema, plan: Plan, progress: Progress | None,
+                   batches: list[list[Report]]) -> list[tuple[str, segment.W3Segment]]:
+    """(name, segment) of each batch written. One batch is written here; more, each by a
+    forked writer (its memory is all returned when it ends), two at a time on an idle core."""
+    total = _paragraphs(plan.corpus, plan.changed)
+    if len(batches) == 1:
+        return [_write_batch(directory, schema, _loaded(plan, batches[0]), progress, total)]
+    at_once = 2 if _idle_cores() >= 1.5 else 1
+    written: list[tuple[str, segment.W3Segment]] = []
+    running: deque[fork.Child] = deque()
+    done = 0
+    try:
+        for batch in batches:
+            if len(running) == at_once:
+                written.append(fork.result(running.popleft()))
+                done += _paragraphs(plan.corpus, batches[len(written) - 1])
+                if progress:
+                    progress("index", done, total)
+            running.append(fork.start(
+                lambda batch=batch: _write_batch(directory, schema, _loaded(plan, batch),
+                                                 None, 0)))
+        while running:
+            written.append(fork.result(running.popleft()))
+        if progress:
+            progress("index", total, total)
+    except BaseException:
+        for child in running:
+            fork.stop(child)
+        raise
+    return written
+
+
+def _loaded(plan: Plan, reports: list[Report]) -> list[Report]:
+    """The batch's reports with their paragraphs back from the spool."""
+    spool = plan.corpus.spool
+    return [replace(r, paragraphs=spool.paragraphs(r.id)) for r in reports]
 
 
 def _write_batch(directory: Path, schema: Schema, reports: list[Report],
@@ -193,8 +239,10 @@ def _write_batch(directory: Path, schema: Schema, reports: list[Report],
     bodies = normalize_all([p.text for r in reports for p in r.paragraphs])
     words = schema["body"].analyzer.count_words(_reporting(bodies, reports, progress, total))
     new = _write_segment(directory, reports, words)
-    part = columns.build_part(reports, bodies)
-    columns.save_part(part, directory / columns.COLUMNS_DIR / new.segment_id())
+    del words
+    part = store.build_part(reports, bodies)
+    del bodies
+    store.save_part(part, directory / columns.COLUMNS_DIR / new.segment_id())
     return new.segment_id(), new
 
 
@@ -223,17 +271,18 @@ def _write_segment(directory: Path, reports: Sequence[Report],
 
 
 def _write_store(directory: Path, base: Path | None, new: list[str],
-                 layout: columns.Layout | None, stale: np.ndarray) -> None:
+                 layout: store.Layout | None, stale: np.ndarray) -> None:
     """The generation-wide store files over the old parts (linked) and the new ones."""
     parts = [columns.load_columns(directory / columns.COLUMNS_DIR / name) for name in new]
-    names, live = new, np.ones(sum(p.size for p in parts), dtype=bool)
+    names, live, full = new, np.ones(sum(p.size for p in parts), dtype=bool), len(new)
     if layout is not None:
-        columns.link_parts(base, directory, layout.names)
+        store.link_parts(base, directory, layout.names)
         kept = layout.live.copy()
         kept[stale] = False
         parts, names, live = [*layout.parts, *parts], [*layout.names, *new], \
             np.concatenate([kept, live])
-    columns.save_generation(directory, names, live, columns.tie_ranks(parts))
+        full = layout.full
+    store.save_generation(directory, names, live, store.tie_ranks(parts), full)
 
 
 def _write_toc(directory: Path, schema: Schema, new: list[segment.W3Segment],
