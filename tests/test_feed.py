@@ -65,15 +65,19 @@ def test_characters_illegal_in_xml_are_dropped_not_fatal() -> None:
     assert root.find("a:entry/a:category", NS).get("term") == "孟州市"
 
 
+BUILT = "2025-06-01T08:30:00Z"
+
+
 @pytest.mark.parametrize(("date", "year", "updated"), [
     ("2023-03-29", 2023, "2023-03-29T00:00:00Z"),
-    (None, 2021, "2021-01-01T00:00:00Z"),
-    ("2021年", 2021, "2021-01-01T00:00:00Z"),
-    (None, None, "1970-01-01T00:00:00Z"),
+    (None, 2021, BUILT),
+    ("2021年", 2021, BUILT),
+    (None, None, BUILT),
 ], ids=["date", "year-only", "bad-date", "nothing"])
-def test_updated_falls_back_from_date_to_year(date: str | None, year: int | None,
-                                              updated: str) -> None:
-    assert feed.hit_updated(make_hit(date=date, year=year)) == updated
+def test_updated_is_the_date_else_the_index_build_time(date: str | None, year: int | None,
+                                                       updated: str) -> None:
+    """Never a made-up 1 January of the report's year: without a date, when it was indexed."""
+    assert feed.hit_updated(make_hit(date=date, year=year), BUILT) == updated
 
 
 def test_empty_results_still_make_a_valid_feed() -> None:

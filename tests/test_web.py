@@ -250,5 +250,6 @@ def test_synonyms_searched_too_are_named(client: FlaskClient) -> None:
     html = page(client, "/search?q=放管服")
     assert expanded
     label = "同时检索了相关说法（排在含原词的段落之后）："
-    assert f'<p class="expanded">{label}{"；".join(expanded)} · ' \
+    items = "".join(f'<span class="exp">「{e}」</span>' for e in expanded)  # each quoted
+    assert f'<p class="expanded">{label}{items} · ' \
         '<a href="/search?q=%3D%E6%94%BE%E7%AE%A1%E6%9C%8D">只搜原词</a></p>' in html

@@ -25,13 +25,12 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def hit_updated(hit: Hit) -> str:
-    """A report's delivery date stands in for 'updated'; the year if that is all we know."""
+def hit_updated(hit: Hit, built: str = _EPOCH) -> str:
+    """A report's delivery date stands in for 'updated'. Without one, the time the index was
+    built (`built`): a made-up 1 January of its year would read as a real date."""
     if hit.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", hit.date):
         return f"{hit.date}T00:00:00Z"
-    if hit.year:
-        return f"{hit.year:04d}-01-01T00:00:00Z"
-    return _EPOCH
+    return built
 
 
 def hit_title(hit: Hit) -> str:
@@ -47,11 +46,11 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def _entry(feed: ET.Element, hit: Hit, link: str) -> None:
+def _entry(feed: ET.Element, hit: Hit, link: str, built: str) -> None:
     entry = _add(feed, "entry")
     _add(entry, "id", link)
     _add(entry, "title", hit_title(hit))
-    _add(entry, "updated", hit_updated(hit))
+    _add(entry, "updated", hit_updated(hit, built))
     _add(entry, "link", href=link, rel="alternate", type="text/html")
     _add(entry, "summary", hit.title)
     for term in (hit.region, hit.level):
@@ -60,17 +59,19 @@ def _entry(feed: ET.Element, hit: Hit, link: str) -> None:
 
 
 def build(results: Results, *, title: str, self_url: str, alternate_url: str,
-          doc_url: Callable[[Hit], str]) -> bytes:
-    """Render `results` (already sorted newest first) as an Atom 1.0 document."""
+          doc_url: Callable[[Hit], str], built: str | None = None) -> bytes:
+    """Render `results` (already sorted newest first) as an Atom 1.0 document. `built` is
+    when the index was built: the feed changes only then, so it is the feed's <updated>."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _add(feed, "id", self_url)
     _add(feed, "title", title)
-    _add(feed, "updated", max((hit_updated(h) for h in results.hits), default=_EPOCH))
+    dated = max((hit_updated(h, built or _EPOCH) for h in results.hits), default=_EPOCH)
+    _add(feed, "updated", built or dated)
     _add(feed, "link", href=self_url, rel="self", type="application/atom+xml")
     _add(feed, "link", href=alternate_url, rel="alternate", type="text/html")
     _add(_add(feed, "author"), "name", "searchapp 政府工作报告检索")
     _add(feed, "generator", "searchapp")
     for hit in results.hits:
-        _entry(feed, hit, doc_url(hit))
+        _entry(feed, hit, doc_url(hit), built or _EPOCH)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -2,7 +2,7 @@
 
 A saved link must give the same page tomorrow and two links for the same
 search must be the same string, so parameters come out in a fixed order
-(q, region, year, level, section, sort, page) and defaults are left out.
+(q, region, year, level, section, sort, page, per_page) and defaults are left out.
 Bad parameter values never raise: they fall back to the default and the
 caller gets one sentence per problem to show.
 """
@@ -15,8 +15,10 @@ from collections.abc import Callable, Mapping
 from searchapp.model import SORTS, Query
 from searchapp.search import querylang
 
-ORDER = ("q", "region", "year", "level", "section", "sort", "page")
+ORDER = ("q", "region", "year", "level", "section", "sort", "page", "per_page")
 MAX_PAGE = 1000
+PER_PAGE = 10  # Query's default
+MAX_PER_PAGE = 100
 # ASCII digits only, and few of them: str.isdigit() also accepts ² and ①, which int()
 # refuses, and int() of thousands of digits is slow, then refused (a 500 either way).
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -27,7 +29,8 @@ def to_params(query: Query) -> list[tuple[str, str]]:
     values = {"q": query.q, "region": query.region, "year": query.year, "level": query.level,
               "section": query.section,
               "sort": query.sort if query.sort != "relevance" else None,
-              "page": str(query.page) if query.page != 1 else None}
+              "page": str(query.page) if query.page != 1 else None,
+              "per_page": str(query.per_page) if query.per_page != PER_PAGE else None}
     return [(name, values[name]) for name in ORDER if values[name]]
 
 
@@ -46,8 +49,9 @@ def from_params(params: Mapping[str, str]) -> tuple[Query, list[str]]:
         errors.append(f"排序方式“{sort}”无效（可用 relevance、date），已按相关度排序。")
         sort = "relevance"
     page = _page(text("page"), errors)
+    per_page = _per_page(text("per_page"), errors)
     return Query(q=text("q") or "", region=text("region"), year=year, level=level,
-                 section=text("section"), sort=sort, page=page), errors
+                 section=text("section"), sort=sort, page=page, per_page=per_page), errors
 
 
 def _canonical(text: Callable[[str], str | None], name: str, errors: list[str]) -> str | None:
@@ -85,3 +89,14 @@ def _page(value: str | None, errors: list[str]) -> int:
         errors.append(f"页码“{shown(value)}”无效（应为 1 到 {MAX_PAGE} 的整数），已显示第 1 页。")
         return 1
     return page
+
+
+def _per_page(value: str | None, errors: list[str]) -> int:
+    if value is None:
+        return PER_PAGE
+    per_page = parse_number(value, 1, MAX_PER_PAGE)
+    if per_page is None:
+        errors.append(f"每页条数“{shown(value)}”无效（应为 1 到 {MAX_PER_PAGE} 的整数），"
+                      f"已按每页 {PER_PAGE} 条显示。")
+        return PER_PAGE
+    return per_page

@@ -10,10 +10,15 @@ own and the tree can be evaluated by whatever engine search.py uses.
     literal only   =托育           (no synonym expansion)
     grouping       (氢能 OR 储能) 产业
     filters        region:孟州 year:2023 year:2020..2023 level:county section:工作安排
+    filter OR      营商环境 region:孟州 OR region:沁阳   (= 营商环境 (region:孟州 OR region:沁阳))
 
 A malformed query (unbalanced quote or parenthesis, a bare OR, an unknown
 field, a bad year or level) is searched as plain words and `Parsed.notice`
 says why in one Chinese sentence.
+
+OR binds looser than the space between words (`氢能 OR 储能 产业` is 氢能 OR (储能 产业)),
+except between two filters of the same field: `A region:X OR region:Y` is read as the
+reader means it, A AND (region:X OR region:Y), not (A region:X) OR region:Y.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ LEVEL_ALIASES = {
     "省": "province", "省级": "province",
     "市": "prefecture", "地市": "prefecture", "地级": "prefecture", "地级市": "prefecture",
     "县": "county", "县级": "county", "区县": "county", "县市": "county",
+    "unknown": "unknown", "未知": "unknown", "级别未知": "unknown",  # the facet offers it
 }
 # Chinese input methods produce full-width syntax characters; read them as ASCII.
 _SYNTAX_FOLD = str.maketrans({"：": ":", "（": "(", "）": ")", "－": "-", "＝": "=",
@@ -245,7 +251,7 @@ class _Parser:
     """Recursive descent: or := and (OR and)* ; and := unary+ ; unary := [-] leaf | [-] ( or )."""
 
     def __init__(self, tokens: list[_Token]) -> None:
-        self.tokens = tokens
+        self.tokens = _group_filter_ors(tokens)
         self.pos = 0
         self.depth = 0
 
@@ -292,6 +298,33 @@ class _Parser:
         else:
             node = token.node
         return Not(node) if token.negated else node
+
+
+def _field_of(token: _Token) -> str | None:
+    """The field of a plain (not negated) filter token, else None."""
+    if token.kind == "leaf" and not token.negated and isinstance(token.node, Filter):
+        return token.node.field
+    return None
+
+
+def _group_filter_ors(tokens: list[_Token]) -> list[_Token]:
+    """`f:X OR f:Y [OR f:Z…]` (same field) becomes one leaf Or(filters), so the OR binds
+    tighter than the words around it; every other OR keeps its usual precedence."""
+    out: list[_Token] = []
+    i = 0
+    while i < len(tokens):
+        field = _field_of(tokens[i])
+        j = i
+        while (field and j + 2 < len(tokens) and tokens[j + 1].kind == "OR"
+               and _field_of(tokens[j + 2]) == field):
+            j += 2
+        if j > i:
+            out.append(_Token("leaf", Or(tuple(t.node for t in tokens[i:j + 1:2]
+                                               if t.node is not None))))
+        else:
+            out.append(tokens[i])
+        i = j + 1
+    return out
 
 
 def _conjunction(items: list[Node]) -> Node | None:

@@ -8,6 +8,7 @@ that no blueprint imports the package that registers it.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from flask import abort, current_app
 
@@ -32,6 +33,14 @@ def index() -> Index:
 def database() -> Database:
     """The app's database of saved searches (SQLite or PostgreSQL)."""
     return current_app.extensions["searchapp.database"]
+
+
+def built_at() -> str:
+    """When the published index generation was built (its meta.json, written last), as an
+    Atom date: the feed's <updated>, and that of entries whose report has no date."""
+    path = index().generation().stamp[0] / "meta.json"
+    stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def find_report(report_id: str) -> Report:

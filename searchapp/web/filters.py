@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import unquote
 
 from flask import Flask
 
@@ -46,8 +47,26 @@ def web_url(url: str | None) -> bool:
     return bool(url) and str(url).lower().startswith(("http://", "https://"))
 
 
+def readable_url(url: str | None) -> str:
+    """A percent-encoded address as a reader reads it (Chinese, not %E5%…); kept encoded
+    if decoding would show control or invisible formatting characters."""
+    if not url:
+        return ""
+    try:
+        text = unquote(str(url), errors="strict")
+    except UnicodeDecodeError:
+        return str(url)
+    return text if text.isprintable() else str(url)
+
+
+def same_address(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and readable_url(a).strip() == readable_url(b).strip()
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(level_label=level_label, breadcrumb=breadcrumb,
-                                 created_label=created_label, web_url=web_url)
+                                 created_label=created_label, web_url=web_url,
+                                 readable_url=readable_url)
+    app.jinja_env.tests.update(same_address=same_address)
     app.jinja_env.globals.update(SORT_LABELS=SORT_LABELS, FILTER_LABELS=FILTER_LABELS,
                                  filter_value_label=filter_value_label)

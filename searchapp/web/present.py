@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from searchapp.model import LEVELS, FacetValue, Query, Report, Results
+from searchapp.search import querylang
 from searchapp.search.params import to_params
+from searchapp.web.filters import FILTER_LABELS, filter_value_label
 
 FILTERS = ("region", "year", "level", "section")
 
@@ -31,7 +34,8 @@ class FacetLink:
 class Chip:
     name: str
     value: str
-    remove_url: str
+    remove_url: str | None
+    typed: bool = False  # written in the query text (region:孟州), not a URL parameter
 
 
 def query_string(query: Query, **changes: object) -> str:
@@ -57,18 +61,92 @@ def has_filters(query: Query) -> bool:
 
 
 def chips(query: Query) -> list[Chip]:
-    return [Chip(name, getattr(query, name), search_url(query, **{name: None, "page": 1}))
-            for name in FILTERS if getattr(query, name)]
+    """URL filters, then the filters typed at the top level of the query text."""
+    given = [Chip(name, getattr(query, name), search_url(query, **{name: None, "page": 1}))
+             for name in FILTERS if getattr(query, name)]
+    return given + [Chip(f.field, f.value, remove_typed_url(query, f), typed=True)
+                    for f in typed_filters(query.q)]
+
+
+def _shown_value(f: querylang.Filter) -> querylang.Filter:
+    lo, _, hi = f.value.partition("..")
+    return querylang.Filter(f.field, lo) if f.field == "year" and lo == hi else f
+
+
+@lru_cache(maxsize=256)
+def typed_filters(q: str) -> tuple[querylang.Filter, ...]:
+    """Filters the reader typed in the query that restrict every hit (ANDed at the top)."""
+    node = querylang.parse(q).node
+    children = node.children if isinstance(node, querylang.And) else (node,)
+    return tuple(_shown_value(c) for c in children if isinstance(c, querylang.Filter))
+
+
+def _is_filter(word: str, wanted: querylang.Filter) -> bool:
+    node = querylang.parse(word).node
+    return isinstance(node, querylang.Filter) and _shown_value(node) == wanted
+
+
+def remove_typed_url(query: Query, wanted: querylang.Filter) -> str | None:
+    """The search without the word that typed `wanted` (None if it cannot be found alone)."""
+    words = query.q.split()
+    for i, word in enumerate(words):
+        beside = words[i - 1:i] + words[i + 1:i + 2]
+        if "OR" not in beside and _is_filter(word, wanted):
+            return search_url(query, q=" ".join(words[:i] + words[i + 1:]) or None, page=1)
+    return None
+
+
+def describe(query: Query) -> str:
+    """The search in words, for the page title and the feed title: query, then filters."""
+    parts = [query.q] if query.q else []
+    parts += [f"{FILTER_LABELS[name]}：{filter_value_label(name, getattr(query, name))}"
+              for name in FILTERS if getattr(query, name)]
+    return " · ".join(parts) or "全部报告"
+
+
+def page_title(query: Query) -> str:
+    """Every state of the results page has its own title: query, filters, sort, page."""
+    parts = [describe(query)]
+    if query.sort == "date":
+        parts.append("按最新")
+    if query.page > 1:
+        parts.append(f"第 {query.page} 页")
+    return " · ".join(parts)
+
+
+def doc_url(base: str, query: Query, paragraph: int | None = None) -> str:
+    """A report link that carries the whole search, so the report's 「返回检索结果」 can
+    return to it (filters, sort and page included) and its terms are marked there."""
+    qs = query_string(query)
+    return base + (f"?{qs}" if qs else "") + (f"#p-{paragraph}" if paragraph else "")
 
 
 def without_filters_url(query: Query) -> str:
     return search_url(query, **dict.fromkeys(FILTERS), page=1)
 
 
+def _typed_match(query: Query, name: str, value: str) -> querylang.Filter | None:
+    """The typed filter of the query that this facet value satisfies, if any."""
+    for f in typed_filters(query.q):
+        if f.field != name:
+            continue
+        if name == "year" and ".." in f.value and value.isdigit():
+            lo, _, hi = f.value.partition("..")
+            if (not lo or int(lo) <= int(value)) and (not hi or int(value) <= int(hi)):
+                return f
+        elif f.value == value or (name in ("region", "section") and f.value in value):
+            return f  # region:孟州 finds 孟州市 (a part of the name), as search does
+    return None
+
+
 def _link(query: Query, name: str, value: str, count: int | None, depth: int = 0) -> FacetLink:
-    active = getattr(query, name) == value
-    url = search_url(query, **{name: None if active else value, "page": 1})
-    return FacetLink(value, count, url, active, depth)
+    """Clicking an active value removes its filter, whether a parameter or typed in q."""
+    if getattr(query, name) == value:
+        return FacetLink(value, count, search_url(query, **{name: None, "page": 1}), True, depth)
+    typed = _typed_match(query, name, value)
+    if typed is not None:
+        return FacetLink(value, count, remove_typed_url(query, typed), True, depth)
+    return FacetLink(value, count, search_url(query, **{name: value, "page": 1}), False, depth)
 
 
 def region_parents(reports: Iterable[Report]) -> dict[str, tuple[str, ...]]:

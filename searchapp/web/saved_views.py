@@ -29,6 +29,7 @@ from searchapp.web.errors import bad_params, render_error
 
 bp = Blueprint("saved", __name__)
 PER_PAGE = 50
+NO_SUCH_SEARCH = "没有这条保存的检索：它可能已被删除，或链接有误。"
 NOT_YOURS = "只有保存这条检索的浏览器可以删除它。您仍可以通过短链接打开这条检索。"
 
 
@@ -111,7 +112,7 @@ def create() -> Response:
 def delete(slug: str) -> str | Response:
     entry = saved.get(database(), slug)
     if entry is None:
-        abort(404)
+        abort(404, description=NO_SUCH_SEARCH)
     if entry.owner is None or entry.owner != owners.current():
         return render_error(403, NOT_YOURS)
     if request.method == "GET":
@@ -124,5 +125,5 @@ def delete(slug: str) -> str | Response:
 def short_link(slug: str) -> Response:
     entry = saved.get(database(), slug)
     if entry is None:
-        abort(404)
+        abort(404, description=NO_SUCH_SEARCH)
     return redirect(f"{url_for('pages.search_page')}?{entry.query_string}", code=302)
