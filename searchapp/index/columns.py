@@ -132,7 +132,10 @@ def load_part(directory: Path) -> Part:
     size = bodies_path.stat().st_size
     if size % 4 or (len(offsets) > 1 and size // 4 != int(offsets[-1])):
         raise ValueError(f"{bodies_path} has {size} bytes, offsets say otherwise")
-    bodies = np.memmap(bodies_path, dtype="<u4", mode="r") if size else np.zeros(0, np.uint32)
+    # a plain ndarray over the mapping: slicing an np.memmap builds a memmap object each
+    # time (~7 µs); slicing the ndarray view costs ~0.3 µs and shares the same pages
+    bodies = np.memmap(bodies_path, dtype="<u4", mode="r").view(np.ndarray) if size \
+        else np.zeros(0, np.uint32)
     values = json.loads((directory / "values.json").read_text(encoding="utf-8"))
     return Part(len(offsets) - 1, bodies, offsets, columns, values, grams[0], grams[1])
 

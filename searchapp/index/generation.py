@@ -18,7 +18,6 @@ budget); a newly published generation is a new Generation object.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -185,26 +184,22 @@ class Generation:
         of) and `docs` is most of it, all of it is counted once and kept for the next
         query (paging, adding a filter) at 4 bytes per paragraph.
         """
+        known = self._memo.get(("counts", needle))
+        if holding is not None and known is not None:  # counted for the whole set already
+            return known[self.positions(docs, holding)].astype(np.float64)
         if holding is None or len(docs) * 4 < len(holding):
             return self._count(needle, docs).astype(np.float64)
         counts = self.cached(("counts", needle), lambda: self._count(needle, holding))
         return counts[self.positions(docs, holding)].astype(np.float64)
 
-    def mention_counts(self, needle: str, docs: np.ndarray, holding: np.ndarray,
-                       patterns: tuple[re.Pattern[str], ...]) -> np.ndarray:
-        """Matches of each pattern (built around `needle`) in each of `docs`, shape
-        (len(patterns), len(docs)): how a paragraph mentions a word (in a list, leading a
-        clause) for ranking. Counted once over all of `holding` (literal(needle)) and kept
-        for the generation, like body_counts, so the cost is paid by a word's first query."""
-        def count_all() -> np.ndarray:  # one pass: each chunk of bodies is decoded once
-            counts = np.fromiter((len(p.findall(text, start, end))
-                                  for text, start, end in zip(*self.slices(holding), strict=True)
-                                  for p in patterns), dtype=np.int32,
-                                 count=len(holding) * len(patterns))
-            return counts.reshape(len(holding), len(patterns)).T.copy()
-        key = ("mentions", needle, tuple(p.pattern for p in patterns))
-        counts = self.cached(key, count_all)
-        return counts[:, self.positions(docs, holding)]
+    def per_doc(self, needle: str, docs: np.ndarray,
+                compute: Callable[[Generation, str, np.ndarray], np.ndarray]) -> np.ndarray:
+        """compute(self, needle, docs), memoised for this exact set of paragraphs: the
+        reranked head of a query repeats when the reader pages or comes back (bounded by
+        the memo's budget)."""
+        key = (compute.__qualname__, needle, hash(np.asarray(docs, np.int32).tobytes()),
+               len(docs))
+        return self.cached(key, lambda: compute(self, needle, docs))
 
     def _count(self, needle: str, docs: np.ndarray) -> np.ndarray:
         texts, starts, ends = self.slices(docs)

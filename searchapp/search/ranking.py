@@ -70,33 +70,27 @@ def passing_pattern(needle: str) -> re.Pattern[str]:
     return re.compile(rf"(?:{after_comma}){word}|{word}(?=[”」’\"]?[、等])")
 
 
-WHOLE_WORD_MAX = 20_000  # paragraphs; beyond this a word is common enough not to check
 _WINDOW = 6  # characters of context segmented on each side of an occurrence
 
 
-def whole_word_mask(generation: Generation, needle: str, holding: np.ndarray) -> np.ndarray:
-    """Per paragraph of `holding` (literal(needle)): does `needle` stand as a word or at one
+def whole_word_mask(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
+    """Per paragraph of `docs` (all holding `needle`): does it stand as a word or at one
     edge of a word there (营商 in 营商环境, 发展 in 高质量发展), rather than straddling words
-    (营商 in 国营商业)? Segments a small window around the first occurrence; computed once
-    per word and generation. Only two-character words are checked: a longer one that
-    straddles jieba's cut is nearly always the same term cut differently (社会养老|服务体系
-    for 养老服务 — checking those lost nDCG on three judged queries); all True for common
-    words (more than WHOLE_WORD_MAX paragraphs)."""
-    if len(holding) > WHOLE_WORD_MAX or len(needle) != 2:
-        return np.ones(len(holding), dtype=bool)
-
-    def compute() -> np.ndarray:
-        result = np.ones(len(holding), dtype=bool)
-        texts, starts, ends = generation.slices(holding)
-        for i, (text, start, end) in enumerate(zip(texts, starts, ends, strict=True)):
-            at = text.find(needle, start, end)
-            left = max(start, at - _WINDOW)
-            window = text[left:min(end, at + len(needle) + _WINDOW)]
-            result[i] = _stands_alone(generation.word_spans(window), at - left,
-                                      at - left + len(needle))
+    (营商 in 国营商业)? Segments a small window around the first occurrence. Only
+    two-character words are checked: a longer one that straddles jieba's cut is nearly
+    always the same term cut differently (社会养老|服务体系 for 养老服务 — checking those
+    lost nDCG on three judged queries)."""
+    result = np.ones(len(docs), dtype=bool)
+    if len(needle) != 2:
         return result
-
-    return generation.cached(("whole-word", needle), compute)
+    texts, starts, ends = generation.slices(docs)
+    for i, (text, start, end) in enumerate(zip(texts, starts, ends, strict=True)):
+        at = text.find(needle, start, end)
+        left = max(start, at - _WINDOW)
+        window = text[left:min(end, at + len(needle) + _WINDOW)]
+        result[i] = _stands_alone(generation.word_spans(window), at - left,
+                                  at - left + len(needle))
+    return result
 
 
 def _stands_alone(words: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -106,10 +100,18 @@ def _stands_alone(words: list[tuple[int, int]], start: int, end: int) -> bool:
                    for s, e in words)
 
 
-@lru_cache(maxsize=4096)
-def topic_pattern(needle: str) -> re.Pattern[str]:
-    """`needle` in the first sentence of a paragraph (bodies are NUL-separated)."""
-    return re.compile(rf"(?:(?<=\x00)|(?<![\s\S]))[^。！？\x00]*?{re.escape(needle)}")
+def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
+    """(in an enumeration, in the opening sentence) counts of `needle` in each of `docs`,
+    shape (2, docs): the first by a regular expression, the second by two str.find."""
+    passing = passing_pattern(needle)
+    found = np.zeros((2, len(docs)), dtype=np.int32)
+    texts, starts, ends = generation.slices(docs)
+    for i, (text, start, end) in enumerate(zip(texts, starts, ends, strict=True)):
+        found[0, i] = len(passing.findall(text, start, end))
+        stop = min((e for e in map(lambda m: text.find(m, start, end), "。！？") if e >= 0),
+                   default=end)
+        found[1, i] = text.find(needle, start, stop + 1) >= 0
+    return found
 
 
 def effective_counts(counts: np.ndarray, passing: np.ndarray, topic: np.ndarray,

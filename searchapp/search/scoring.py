@@ -9,7 +9,7 @@ always returns the same pages.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from searchapp.search.matching import (
 )
 
 WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4, PART: 0.3, FEEDBACK: 0.2}  # by tier
+RERANK_DEPTH = 500  # the best this many by plain BM25F are scored with every feature
 
 
 @dataclass
@@ -53,10 +54,19 @@ def rank(gen: Generation, matched: np.ndarray, leaves: list[Leaf], query: Query,
         scored = _base_scores(gen, page, leaves, weights)
         return list(zip(page.tolist(), scored.tier.tolist(), scored.score.tolist(),
                         strict=True))
-    scored = _base_scores(gen, matched, leaves, weights)
+    plain = replace(weights, passing=0.0, topic=0.0, boundary=1.0)
+    scored = _base_scores(gen, matched, leaves, plain)
+    tie = gen.columns.tie[matched]
+    head = _top(scored.tier, scored.score, tie, RERANK_DEPTH)
+    refined = _base_scores(gen, matched[head], leaves, weights, refine=True)
     if weights.proximity and _proximity_matters(leaves):
-        _add_proximity(gen, scored, leaves, wanted, deadline, weights.proximity)
-    order = _top(scored.tier, scored.score, gen.columns.tie[matched], wanted)
+        _add_proximity(gen, refined, leaves, len(head), deadline, weights.proximity)
+    scored.score[head] = refined.score
+    order = head[np.lexsort((tie[head], -refined.score, -refined.tier))]
+    if wanted > len(order):  # past the reranked head: the rest in plain BM25F order
+        rest = np.setdiff1d(np.arange(len(matched)), head, assume_unique=True)
+        more = _top(scored.tier[rest], scored.score[rest], tie[rest], wanted - len(order))
+        order = np.concatenate([order, rest[more]])
     page = order[wanted - query.per_page:wanted]
     return [(int(matched[i]), int(scored.tier[i]), float(scored.score[i])) for i in page]
 
@@ -74,12 +84,14 @@ def _top(tier: np.ndarray, score: np.ndarray, tie: np.ndarray, wanted: int) -> n
 
 
 def _base_scores(gen: Generation, matched: np.ndarray, leaves: list[Leaf],
-                 weights: ranking.Weights) -> Scored:
-    """Summed over leaves: each leaf's best alternative (highest tier, then BM25F)."""
+                 weights: ranking.Weights, refine: bool = False) -> Scored:
+    """Summed over leaves: each leaf's best alternative (highest tier, then BM25F).
+    `refine`: `matched` is the reranked head (a few hundred paragraphs), scored with the
+    mention features computed on these paragraphs alone."""
     scored = Scored(matched, np.zeros(len(matched), np.int64),
                     np.zeros(len(matched), np.float64), [])
     for leaf in leaves:
-        tier, score, best = _leaf_scores(gen, leaf, matched, weights)
+        tier, score, best = _leaf_scores(gen, leaf, matched, weights, refine)
         present = best >= 0
         scored.tier += np.where(present, tier, 0)
         scored.score += np.where(present, score, 0.0)
@@ -87,8 +99,8 @@ def _base_scores(gen: Generation, matched: np.ndarray, leaves: list[Leaf],
     return scored
 
 
-def _leaf_scores(gen: Generation, leaf: Leaf, matched: np.ndarray,
-                 weights: ranking.Weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _leaf_scores(gen: Generation, leaf: Leaf, matched: np.ndarray, weights: ranking.Weights,
+                 refine: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per matched paragraph: tier, score and index of the leaf's best alternative there.
     Tiers never increase along leaf.alternatives: a later one wins only within its tier."""
     tier = np.full(len(matched), -1, dtype=np.int64)
@@ -97,7 +109,7 @@ def _leaf_scores(gen: Generation, leaf: Leaf, matched: np.ndarray,
     for i, alternative in enumerate(leaf.alternatives):
         found = alternative_set(gen, alternative)
         at = np.flatnonzero(gen.members(matched, found))
-        values = _alternative_scores(gen, alternative, matched[at], weights)
+        values = _alternative_scores(gen, alternative, matched[at], weights, refine)
         wins = (tier[at] < 0) | ((tier[at] == alternative.tier) & (values > score[at]))
         at, values = at[wins], values[wins]
         tier[at], score[at], best[at] = alternative.tier, values, i
@@ -105,9 +117,11 @@ def _leaf_scores(gen: Generation, leaf: Leaf, matched: np.ndarray,
 
 
 def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndarray,
-                        weights: ranking.Weights) -> np.ndarray:
+                        weights: ranking.Weights, refine: bool) -> np.ndarray:
     """Weighted BM25F of the alternative in each of `docs` (all holding it); computed for
-    these paragraphs only, so the cost follows the result set, not the word."""
+    these paragraphs only, so the cost follows the result set, not the word. The mention
+    features read the text of each paragraph, so they are computed only when `refine`
+    (the reranked head: a bounded number of paragraphs)."""
     total = np.zeros(len(docs), dtype=np.float64)
     columns = ranking.columns_of(gen, weights)
     for needle in alternative.needles:
@@ -117,14 +131,12 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
         else:
             holding = gen.literal(needle)
             counts, doc_freq = gen.body_counts(needle, docs, holding), len(holding)
-            if weights.passing or weights.topic:
-                passing, topic = gen.mention_counts(
-                    needle, docs, holding,
-                    (ranking.passing_pattern(needle), ranking.topic_pattern(needle)))
+            if refine and (weights.passing or weights.topic):
+                passing, topic = gen.per_doc(needle, docs, ranking.mentions)
                 counts = ranking.effective_counts(counts, passing, topic, weights)
         score = ranking.bm25f(needle, docs, counts, columns, doc_freq, gen.size, weights.k1)
-        if weights.boundary != 1.0 and alternative.tier not in (PIECES, FEEDBACK):
-            whole = ranking.whole_word_mask(gen, needle, holding)[gen.positions(docs, holding)]
+        if refine and weights.boundary != 1.0 and alternative.tier not in (PIECES, FEEDBACK):
+            whole = gen.per_doc(needle, docs, ranking.whole_word_mask)
             score *= np.where(whole, 1.0, weights.boundary)
         total += score
     if weights.heading != 1.0:
