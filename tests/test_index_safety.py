@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import list_reports, run_cli
+from conftest import REPO, list_reports, run_cli
 
 from searchapp.errors import IndexRefused
 from searchapp.index import build as index
@@ -43,6 +43,16 @@ def test_a_new_index_directory_gets_the_marker_listing_its_generations(tmp_path,
 def test_an_existing_empty_directory_is_fine(tmp_path, make_report):
     (tmp_path / "index").mkdir()
     assert index.index_reports([make_report("a", "甲。")], tmp_path / "index").added == 1
+
+
+def test_the_repositorys_own_index_folder_with_its_gitkeep_is_an_empty_index(tmp_path):
+    """`make serve` on a fresh clone builds into index/, which git keeps with a .gitkeep."""
+    shutil.copytree(REPO / "index", tmp_path / "index")
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == [".gitkeep"]
+    result = run_cli("reindex", "--corpus", str(REPO / "seeds"), "--index",
+                     str(tmp_path / "index"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "index" / ".gitkeep").exists()
 
 
 def test_reindex_refuses_a_folder_of_other_files_and_touches_nothing(tmp_path):

@@ -106,9 +106,14 @@ def claim(index_dir: Path) -> None:
     _fsync_dir(index_dir)
 
 
+PLACEHOLDERS = (".gitkeep", ".keep", "README", "README.md", "README.txt")  # of an empty dir
+
+
 def _ignorable(name: str) -> bool:
-    """What a folder holds while reindex is claiming it: its lock, a marker being written."""
-    return name == LOCK or name.startswith(MARKER)
+    """What a folder may hold and still count as empty: its lock, a marker being written,
+    and the placeholder a repository keeps in an empty directory (the project's own
+    `index/.gitkeep`)."""
+    return name == LOCK or name.startswith(MARKER) or name in PLACEHOLDERS
 
 
 def _adoptable(index_dir: Path) -> list[str] | None:
