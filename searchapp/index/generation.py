@@ -19,6 +19,7 @@ budget); a newly published generation is a new Generation object.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from whoosh.index import Index
 
 CACHE_BUDGET = 64 * 2**20  # bytes of memoised paragraph sets and scores, then reset
+DERIVED_MAX = 4096  # derived values kept per generation (least recently used go first)
 EMPTY = np.zeros(0, dtype=np.int32)
 
 
@@ -86,7 +88,7 @@ class Generation:
     _reader: object = None  # Whoosh's, for stored fields; opened on first use
     _memo: dict[object, np.ndarray] = field(default_factory=dict)
     _memo_bytes: int = 0
-    _derived: dict[str, object] = field(default_factory=dict)
+    _derived: OrderedDict[str, object] = field(default_factory=OrderedDict)
 
     @property
     def size(self) -> int:
@@ -111,12 +113,21 @@ class Generation:
         return found
 
     def derived(self, key: str, compute: Callable[[Generation], object]) -> object:
-        """A value computed once per generation by a later stage (ranking's BM25F columns):
-        it lives and dies with the generation, and the index needn't know how to make it."""
+        """A value computed once per generation by a later stage (ranking's BM25F columns, a
+        word's long forms, a query's feedback words, suggestions): it lives and dies with
+        the generation, and the index needn't know how to make it. The least recently used
+        go beyond DERIVED_MAX entries; computed outside the lock (a rare duplicate is
+        harmless, a blocked thread is not)."""
         with self._lock:
-            if key not in self._derived:
-                self._derived[key] = compute(self)
-            return self._derived[key]
+            if key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key]
+        value = compute(self)
+        with self._lock:
+            self._derived[key] = value
+            while len(self._derived) > DERIVED_MAX:
+                self._derived.popitem(last=False)
+        return value
 
     def report(self, report_id: str) -> Report | None:
         """The full report (paragraphs in order, with sections), or None if unknown."""

@@ -71,6 +71,9 @@ def passing_pattern(needle: str) -> re.Pattern[str]:
 
 
 _WINDOW = 6  # characters of context segmented on each side of an occurrence
+_OPENING, _CLOSING = "“「‘\"", "”」’\""  # quote marks skipped around a list item
+WHOLE_WORD_MAX = 5000  # paragraphs: a word this common is a word (发展), not worth the check
+WHOLE_WORD_HEAD = 100  # paragraphs of the reranked head checked (segmenting costs ~80 µs each)
 
 
 def whole_word_mask(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
@@ -102,15 +105,28 @@ def _stands_alone(words: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
     """(in an enumeration, in the opening sentence) counts of `needle` in each of `docs`,
-    shape (2, docs): the first by a regular expression, the second by two str.find."""
-    passing = passing_pattern(needle)
+    shape (2, docs). An occurrence is in an enumeration when 、 stands before it or 、/等
+    after it (a quote mark between is skipped: 、“互联网+”、). One str.find loop per
+    paragraph: a look-behind regular expression cost 27 µs a paragraph."""
     found = np.zeros((2, len(docs)), dtype=np.int32)
     texts, starts, ends = generation.slices(docs)
+    size = len(needle)
     for i, (text, start, end) in enumerate(zip(texts, starts, ends, strict=True)):
-        found[0, i] = len(passing.findall(text, start, end))
         stop = min((e for e in map(lambda m: text.find(m, start, end), "。！？") if e >= 0),
                    default=end)
-        found[1, i] = text.find(needle, start, stop + 1) >= 0
+        at = text.find(needle, start, end)
+        found[1, i] = 0 <= at <= stop
+        listed = 0
+        while at >= 0:
+            before = text[at - 1] if at > start else ""
+            if before in _OPENING and at - 1 > start:
+                before = text[at - 2]
+            after = text[at + size] if at + size < end else ""
+            if after in _CLOSING and at + size + 1 < end:
+                after = text[at + size + 1]
+            listed += before == "、" or after in "、等"
+            at = text.find(needle, at + size, end)
+        found[0, i] = listed
     return found
 
 

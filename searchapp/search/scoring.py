@@ -135,8 +135,11 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
                 passing, topic = gen.per_doc(needle, docs, ranking.mentions)
                 counts = ranking.effective_counts(counts, passing, topic, weights)
         score = ranking.bm25f(needle, docs, counts, columns, doc_freq, gen.size, weights.k1)
-        if refine and weights.boundary != 1.0 and alternative.tier not in (PIECES, FEEDBACK):
-            whole = gen.per_doc(needle, docs, ranking.whole_word_mask)
+        if refine and weights.boundary != 1.0 and alternative.tier not in (PIECES, FEEDBACK) \
+                and doc_freq <= ranking.WHOLE_WORD_MAX:
+            checked = docs[:ranking.WHOLE_WORD_HEAD]  # the best of the head: the first pages
+            whole = np.ones(len(docs), dtype=bool)
+            whole[:len(checked)] = gen.per_doc(needle, checked, ranking.whole_word_mask)
             score *= np.where(whole, 1.0, weights.boundary)
         total += score
     if weights.heading != 1.0:

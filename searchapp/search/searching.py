@@ -129,12 +129,15 @@ def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
     """Leaves and matches with the FEEDBACK tier, from the words of the current top hits."""
     if not len(matched):
         return leaves, matched
-    top = [d for d, _, _ in scoring.rank(gen, matched, list(leaves.values()),
-                                  Query(per_page=feedback.TOP_DOCS), weights)]
+    def best(g: Generation) -> list[int]:
+        return [d for d, _, _ in scoring.rank(g, matched, list(leaves.values()),
+                                              Query(per_page=feedback.TOP_DOCS), weights)]
+    top = gen.derived(f"feedback-top:{node!r}:{weights!r}", best)
     [(key, leaf)] = leaves.items()
     own = {n for a in leaf.alternatives if a.tier in (OWN, PIECES) for n in a.needles}
     searched = {n for a in leaf.alternatives for n in a.needles}
-    terms = feedback.feedback_terms(gen, np.asarray(top, dtype=np.int32), own, searched)
+    terms = gen.derived(f"feedback:{node!r}", lambda g: feedback.feedback_terms(
+        g, np.asarray(top, dtype=np.int32), own, searched))
     if len(terms) < 2:
         return leaves, matched
     leaves = {key: with_feedback(leaf, terms)}
@@ -143,7 +146,8 @@ def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
 
 def _did_you_mean(gen: Generation, node: ql.Node) -> list[str]:
     words = [normalize(p.text) for p in ql.positives(node) if isinstance(p, ql.Term)]
-    offers = [s for w in words if not len(gen.literal(w)) for s in suggest.suggestions(gen, w)]
+    offers = [s for w in words if not len(gen.literal(w))
+              for s in gen.derived(f"suggest:{w}", lambda g, w=w: suggest.suggestions(g, w))]
     return [f"你是不是要找：{'、'.join(offers)}？"] if offers else []
 
 
