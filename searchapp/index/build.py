@@ -165,10 +165,11 @@ def _reindex(source: Source, index_dir: Path, full: bool, progress: Progress | N
 
 
 def _damage(index_dir: Path, base: Path | None) -> list[str]:
-    """A warning when the generation an incremental reindex would build on is damaged (its
-    files' hashes differ from what its build recorded): then everything is rebuilt."""
+    """A warning when the generation an incremental reindex would build on is damaged (a
+    size, or the hash of a file written to since, differs from what its build recorded):
+    then everything is rebuilt."""
     meta = publish.read_meta(base) if base else None
-    problems = integrity.verify(base, meta) if meta else []
+    problems = integrity.verify_touched(base, meta) if meta else []
     if not problems:
         return []
     return [f"the index in {index_dir} was damaged ({integrity.summary(problems)}); "
