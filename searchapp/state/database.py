@@ -25,8 +25,8 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+import searchapp.state.migrate as migrate
 from searchapp.errors import DatabaseProblem
-from searchapp.state import migrate
 
 SQLITE_FILE = "saved.sqlite3"
 SCHEMES = ("postgresql://", "postgres://")

@@ -7,11 +7,12 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+import searchapp.web.docview as docview
+import searchapp.web.present as present
 from searchapp.model import Query, Results
 from searchapp.render import feed
 from searchapp.search import searching as search
 from searchapp.search.params import from_params
-from searchapp.web import docview, present
 from searchapp.web.context import built_at, find_report, index
 from searchapp.web.errors import bad_params
 

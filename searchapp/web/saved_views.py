@@ -20,10 +20,11 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 
+import searchapp.web.owners as owners
+import searchapp.web.present as present
 from searchapp.search import searching as search
 from searchapp.search.params import from_params, parse_number, shown
 from searchapp.state import saved
-from searchapp.web import owners, present
 from searchapp.web.context import database, index
 from searchapp.web.errors import bad_params, render_error
 
