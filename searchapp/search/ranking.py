@@ -231,12 +231,12 @@ def scored_columns(generation: Generation, weights: Weights = DEFAULT) -> list[C
     live, result = generation.live, []
     for name, weight, b in FIELDS:
         if name == "body":
-            b = weights.body_b
-        if name == "section":
-            weight = weights.section
             lengths = generation.columns.body_lengths().astype(np.float64)
+            b = weights.body_b
             result.append(Column(weight, 1.0 - b + b * lengths / _average(lengths, live)))
             continue
+        if name == "section":
+            weight = weights.section
         facet = generation.section if name == "section" else generation.title
         sizes = np.asarray([len(v) for v in facet.values] + [0], dtype=np.float64)
         result.append(distinct_column(weight, b, facet.values, facet.ids,

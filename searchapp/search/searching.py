@@ -119,7 +119,10 @@ def _with_parameters(parsed: ql.Parsed, query: Query) -> tuple[ql.Node | None, l
 
 
 def _feedback_applies(node: ql.Node) -> bool:
-    """One unquoted word with expansion on: the query a reader types for a topic."""
+    """Unquoted words with expansion on, all required (中小企业 融资): the query a reader
+    types for a topic. Not for phrases, `=word`, OR or NOT: those say exactly what to find."""
+    if isinstance(node, ql.And):
+        return all(isinstance(c, ql.Term) and not c.literal for c in node.children)
     return isinstance(node, ql.Term) and not node.literal
 
 
@@ -133,14 +136,16 @@ def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
         return [d for d, _, _ in scoring.rank(g, matched, list(leaves.values()),
                                               Query(per_page=feedback.TOP_DOCS), weights)]
     top = gen.derived(f"feedback-top:{node!r}:{weights!r}", best)
-    [(key, leaf)] = leaves.items()
-    own = {n for a in leaf.alternatives if a.tier in (OWN, PIECES) for n in a.needles}
-    searched = {n for a in leaf.alternatives for n in a.needles}
+    alternatives = [a for leaf in leaves.values() for a in leaf.alternatives]
+    own = {n for a in alternatives if a.tier in (OWN, PIECES) for n in a.needles}
+    searched = {n for a in alternatives for n in a.needles}
     terms = gen.derived(f"feedback:{node!r}", lambda g: feedback.feedback_terms(
         g, np.asarray(top, dtype=np.int32), own, searched))
     if len(terms) < 2:
         return leaves, matched
-    leaves = {key: with_feedback(leaf, terms)}
+    # every word may be stood for by the feedback words: a paragraph holding two of them
+    # matches the whole query, below every paragraph that holds the query's own words
+    leaves = {key: with_feedback(leaf, terms) for key, leaf in leaves.items()}
     return leaves, evaluate(gen, node, leaves)
 
 
