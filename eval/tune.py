@@ -24,7 +24,7 @@ from searchapp.search.ranking import Weights
 GRID = {  # the points README's figures come from; defaults of ranking.Weights otherwise
     "passing": (0.5, 0.75),
     "heading": (0.5, 0.25),
-    "body_b": (0.3, 0.15),
+    "body_b": (0.3, 0.2, 0.15),
     "topic": (0.0, 0.5, 1.0),
     "proximity": (1.0, 0.0, 2.0),
     "boundary": (0.2,),
@@ -53,7 +53,8 @@ def main() -> None:
     table = []
     for values in itertools.product(*GRID.values()):
         weights = Weights(**dict(zip(GRID, values, strict=True)))
-        table.append((weights, scores_for(index, judged, weights)))
+        # a fresh handle per point: a generation memoises feedback words per query
+        table.append((weights, scores_for(Index(args.index), judged, weights)))
     every = [j.id for j in judged]
     baseline = scores_for(index, judged, Weights())
     print(f"untuned (Weights()): nDCG@10 {mean(baseline, every):.3f}")

@@ -61,7 +61,7 @@ class Weights:
     k1: float = K1  # term-frequency saturation
 
 
-DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.3, topic=0.5, boundary=0.2)
+DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.2, topic=0.5, boundary=0.2)
 @lru_cache(maxsize=4096)
 def passing_pattern(needle: str) -> re.Pattern[str]:
     """Occurrences of `needle` inside an enumeration: after 、, or before 、 or 等."""
