@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -42,8 +43,11 @@ def two_reports(make_report) -> Callable[[], list[Report]]:
 
 
 def _keys(index_dir: Path, query) -> list[str]:
-    with opened(index_dir).generation().ix.searcher() as searcher:
-        return sorted(f"{hit['doc']}#{hit['n']}" for hit in searcher.search(query, limit=None))
+    """Keys of the paragraphs Whoosh finds for `query` (what they are: from the store)."""
+    gen = opened(index_dir).generation()
+    with gen.ix.searcher() as searcher:
+        docnums = [hit.docnum for hit in searcher.search(query, limit=None)]
+    return sorted(f"{r.doc}#{r.n}" for r in map(gen.record, docnums))
 
 
 def _found(index_dir: Path, q: str) -> list[str]:
@@ -77,6 +81,21 @@ def test_first_build_indexes_every_paragraph(tmp_path: Path, two_reports) -> Non
         (2, 4, 2, True, 4)
     assert _found(tmp_path, '"万人助万企"') == ["mz#2"]
     assert _keys(tmp_path, Term("doc", "mz")) == ["mz#1", "mz#2"]
+
+
+def test_the_text_is_kept_once_whoosh_stores_nothing(tmp_path: Path, make_report) -> None:
+    """The store's normalised body is the one copy; the text as written and its section
+    come back from it (originals.py), full-width commas, traditional characters and all."""
+    report = make_report("mz", "一、工作回顾", "優化營商環境，GDP增長5%,好。", region="孟州市")
+    report.paragraphs[1] = replace(report.paragraphs[1], section=("一、工作回顾",))
+    index.index_reports([report], tmp_path)
+    gen = opened(tmp_path).generation()
+    assert [gen.ix.reader().stored_fields(d) for d in range(2)] == [{}, {}]
+    record = gen.record(1)
+    assert (record.text, record.section, record.region, gen.body(1)) == (
+        "優化營商環境，GDP增長5%,好。", ("一、工作回顾",), "孟州市", "优化营商环境,gdp增长5%,好。")
+    assert [p.text for p in gen.report("mz").paragraphs] == [
+        "一、工作回顾", "優化營商環境，GDP增長5%,好。"]
 
 
 def test_changing_one_report_reprocesses_only_that_report(tmp_path: Path, two_reports,
@@ -216,9 +235,11 @@ def test_readers_of_the_old_generation_are_unaffected(tmp_path: Path, two_report
     index.index_reports(two_reports(), tmp_path)
     old_generation = publish.current(tmp_path)
     before = _fingerprints(old_generation)
-    old_searcher = opened(tmp_path).generation().ix.searcher()
+    old = opened(tmp_path).generation()
+    old_searcher = old.ix.searcher()
     index.index_reports(two_reports()[:1], tmp_path)
-    assert sorted(f"{h['doc']}#{h['n']}" for h in old_searcher.search(Term("doc", "qy"))) == [
+    assert sorted(f"{r.doc}#{r.n}" for r in (old.record(h.docnum) for h in
+                                             old_searcher.search(Term("doc", "qy")))) == [
         "qy#1", "qy#2"]
     old_searcher.close()
     assert _fingerprints(old_generation) == before
@@ -387,14 +408,15 @@ def test_reports_built_in_code_with_unencodable_text_are_indexed_readably(make_i
 def _word_field(index_dir: Path) -> tuple[dict[str, list[tuple[int, float]]], list[int],
                                           list[str]]:
     """The word field `body` as written: each word's postings (docnum, count), each
-    paragraph's stored length, and the paragraphs' stored texts."""
-    with opened(index_dir).generation().ix.searcher() as searcher:
+    paragraph's stored length, and the paragraphs' texts as written."""
+    gen = opened(index_dir).generation()
+    with gen.ix.searcher() as searcher:
         reader = searcher.reader()
         postings = {word: list(searcher.postings("body", word).items_as("weight"))
                     for word in reader.field_terms("body")}
         docs = range(reader.doc_count_all())
         return (postings, [reader.doc_field_length(d, "body") for d in docs],
-                [searcher.stored_fields(d)["body"] for d in docs])
+                [gen.record(d).text for d in docs])
 
 
 def _analyzer_words(index_dir: Path, texts: list[str]) -> list[list[str]]:

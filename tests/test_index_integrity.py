@@ -27,9 +27,10 @@ DAMAGED = ("Error: the index in {dir} is incomplete or damaged: run `searchapp r
 CHECK_FAILED = ("Error: the index in {dir} is incomplete or damaged ({problems}): "
                 "run `searchapp reindex --full` to rebuild it")
 # the files a reader holds, by how their names end (segment and part names are random)
-GARBLED = ["_stored.col", ".trm", ".pst", "_MAIN_0.toc", "offsets.npy", "year.npy",
-           "grams1.keys.npy", "grams2.docs.npy", "bodies.u32", "values.json", "live.npy",
-           "synonyms.json", "reports.json"]
+GARBLED = ["_stored.col", ".trm", ".pst", "_MAIN_0.toc", "offsets.npy", "heading_level.npy",
+           "grams1.keys.npy", "grams2.docs.npy", "grams2.counts.npy", "bodies.u16",
+           "values.json", "live.npy", "whole.year.npy", "whole.json", "synonyms.json",
+           "reports.json"]
 
 
 @pytest.fixture(scope="module")
@@ -80,15 +81,15 @@ def test_meta_lists_every_file_of_a_full_and_an_incremental_build(pristine, tmp_
     on_disk = sorted(p.relative_to(generation).as_posix() for p in generation.rglob("*")
                      if p.is_file() and p.name != "meta.json")
     assert sorted(files) == on_disk
-    assert len([f for f in on_disk if f.endswith("bodies.u32")]) == 2  # the linked part too
+    assert len([f for f in on_disk if f.endswith("bodies.u16")]) == 2  # the linked part too
     assert files == {f: [(generation / f).stat().st_size, integrity.digest(generation / f)]
                      for f in on_disk}
 
 
 def test_truncated_bodies_are_an_error_never_wrong_hits(copy, pristine):
-    bodies = _file(copy, "bodies.u32")
+    bodies = _file(copy, "bodies.u16")
     data = bodies.read_bytes()
-    bodies.write_bytes(data[:len(data) // 8 * 4])  # still whole code points: it reads
+    bodies.write_bytes(data[:len(data) // 4 * 2])  # still whole code units: it reads
     with pytest.raises(IndexDamaged, match=r"damaged: run `searchapp reindex --full`"):
         searching.run(Index(copy), Query(q="发展"))
     result = run_cli("search", "发展", "--index", copy)
@@ -149,7 +150,7 @@ def test_a_garbled_meta_json_is_damage_not_another_version(copy):
 
 def test_an_incremental_reindex_over_a_damaged_generation_rebuilds_it_in_full(copy, pristine):
     expected = _hits(pristine[1])
-    bodies = _file(copy, "bodies.u32")
+    bodies = _file(copy, "bodies.u16")
     _garble_in_place(bodies)  # a size check cannot see this
     summary = index.reindex([pristine[0]], copy)
     assert (summary.full, summary.generation, summary.warnings[0]) == (True, "gen-000002", (

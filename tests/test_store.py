@@ -53,7 +53,7 @@ def _save(generation: Path, parts: list[store.Part], live: np.ndarray) -> store.
     names = [f"p{i}" for i in range(len(parts))]
     for name, part in zip(names, parts, strict=True):
         write.save_part(part, generation / store.COLUMNS_DIR / name)
-    write.save_generation(generation, names, live, write.tie_ranks(parts))
+    write.save_generation(generation, names, parts, live)
     return store.open_columns(generation)
 
 
@@ -83,6 +83,64 @@ def test_parts_stack_docnums_and_merge_values(tmp_path: Path) -> None:
     places, values = store.concat_values(opened, "place", "places")
     assert [values[i] for i in places.tolist()] == [["孟州市", "河南省", "焦作市"]] * 2 + [
         ["沁阳市"]] + [["孟州市", "河南省", "焦作市"]] * 2
+    assert opened.whole.values["region"] == ["孟州市", "沁阳市"]
+    assert opened.whole.arrays["region"].tolist() == [0, 0, 1, 0, 0]
+    assert opened.whole.values["year"] == ["2022", "2023"]
+    assert opened.whole.arrays["year_id"].tolist() == [1, 1, 0, -1, -1]
+    assert opened.whole.arrays["live_docs"].tolist() == [0, 1, 3, 4]
+    assert opened.body_lengths().tolist() == [10, 17, 7, 9, 5]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(_ALPHABET, max_size=12), min_size=1, max_size=8))
+def test_postings_count_the_occurrences_of_each_gram_in_each_body(texts: list[str]) -> None:
+    """Overlapping, as a sliding window sees them (常常常 holds 常常 twice)."""
+    part = write.build_part([build_report("r", *texts)])
+    bodies = [normalize(t) for t in texts]
+    for gram in _grams(bodies) - {" "}:
+        docs, counts = (part.grams1 if len(gram) == 1 else part.grams2).counted(gram)
+        expected = [sum(b.startswith(gram, i) for i in range(len(b))) for b in bodies]
+        assert dict(zip(docs.tolist(), counts.tolist(), strict=True)) == {
+            d: n for d, n in enumerate(expected) if n}, gram
+
+
+def test_counts_saturate_and_a_body_beyond_the_bmp_is_saved_as_utf32(tmp_path: Path) -> None:
+    part = write.build_part([build_report("r", "水" * 300 + "𠀀", "水𠀀水")])
+    assert part.grams1.counted("水")[1].tolist() == [store.COUNT_MAX, 2]
+    opened = _save(tmp_path, [part], np.ones(2, dtype=bool))
+    assert (tmp_path / store.COLUMNS_DIR / "p0" / "bodies.u32").exists()
+    assert [opened.body(1), opened.body(0)[-2:]] == ["水𠀀水", "水𠀀"]
+    assert opened.gram_counts("水", np.array([1, 0])).tolist() == [2, store.COUNT_MAX]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 4), max_size=12),
+       st.sampled_from([(1, 1), (8, 0), (1 << 18, 1 << 11)]))
+def test_texts_of_any_docs_in_any_order_are_their_bodies(tmp_path_factory, docs: list[int],
+                                                          sizes: tuple[int, int]) -> None:
+    """Across parts (one of them UTF-32), repeated, out of order, in chunks and runs of any
+    size: each body is where texts() says it is."""
+    first, second = _reports()
+    second = [build_report("aa", "营商环境持续优化𠀀。", "乡村振兴。")]
+    opened = _save(tmp_path_factory.mktemp("texts"),
+                   [write.build_part(first), write.build_part(second)], np.ones(5, dtype=bool))
+    with patch.object(store, "CHUNK_CHARS", sizes[0]), patch.object(store, "GAP_CHARS", sizes[1]):
+        texts, starts, ends = opened.texts(np.asarray(docs, dtype=np.int32))
+        found = [text[s:e] for text, s, e in zip(texts, starts, ends, strict=True)]
+    assert found == [opened.body(d) for d in docs]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(_ALPHABET | st.sampled_from("國国,，ＧgG𠀀"), max_size=12), min_size=1,
+                max_size=8))
+def test_the_texts_as_written_come_back_from_the_normalised_bodies(tmp_path_factory,
+                                                                    texts: list[str]) -> None:
+    """Even where one normalised character stands for several originals in a part (， and ,
+    both written as ,) or a character lies beyond the BMP."""
+    part = write.build_part([build_report("r", *texts)])
+    opened = _save(tmp_path_factory.mktemp("originals"), [part], np.ones(part.size, bool))
+    assert [opened.original(d) for d in range(opened.size)] == texts
+    assert [opened.body(d) for d in range(opened.size)] == [normalize(t) for t in texts]
 
 
 def test_tie_ranks_order_by_report_id_then_paragraph_across_parts() -> None:
@@ -100,8 +158,7 @@ def test_layout_finds_the_paragraphs_of_reports_and_parts_can_be_shared(tmp_path
     assert (layout.names, layout.sizes) == (["p0", "p1"], [3, 2])
     assert layout.docnums_of(["qy", "aa", "unknown"]).tolist() == [2, 3, 4]
     write.link_parts(tmp_path / "old", tmp_path / "new", layout.names)
-    write.save_generation(tmp_path / "new", layout.names, layout.live,
-                          write.tie_ranks(layout.parts))
+    write.save_generation(tmp_path / "new", layout.names, layout.parts, layout.live)
     assert store.open_columns(tmp_path / "new").body(3) == "营商环境持续优化。"
 
 

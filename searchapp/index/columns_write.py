@@ -1,9 +1,9 @@
 """Writing the column store (columns.py reads it): n-gram postings, saving parts, tie
 ranks, the layout an incremental build extends, and sharing parts between generations.
 
-A part is built in one vectorised pass over its bodies (their code points, which are
-also what is saved: `bodies.u32`), a span of bodies at a time so the per-character
-arrays stay small at any corpus size. Nothing here is imported by the serving path.
+A part is built in one vectorised pass over its bodies (their code points, saved as
+UTF-16 when they all fit), a span of bodies at a time so the per-character arrays stay
+small at any corpus size. Nothing here is imported by the serving path.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from searchapp.index import originals, whole
 from searchapp.index.columns import (
     BODIES,
     COLUMNS_DIR,
+    COUNT_MAX,
     GRAM_ARRAYS,
     NONE,
     PART_COLUMNS,
@@ -36,7 +38,9 @@ from searchapp.model import Report
 from searchapp.text.normalize import normalize, normalize_all
 
 _SHIFT = np.uint64(21)  # as columns.gram_key: bigram key = first << 21 | second
-_DOC_BITS = np.uint64(32)
+_GRAM_BITS = np.uint64(32)  # a packed pair: gram id << 32 | doc << 8 | occurrences
+_COUNT_BITS = np.uint64(8)
+MAX_PART = 1 << 24  # paragraphs of one part: the docnum bits of a packed pair
 
 
 GRAM_SPAN = 1 << 21  # characters of bodies turned into n-gram pairs at a time
@@ -66,21 +70,29 @@ def build_part(reports: Sequence[Report], bodies: Sequence[str] | None = None) -
             top = p.section[0] if p.section else (p.text if p.heading_level == 1 else "")
             row = dict(report_row, n=p.n, heading_level=p.heading_level,
                        section=interned("sections", _fold(" ".join(p.section), folded)),
-                       top_section=interned("top_sections", top) if top else NONE)
+                       top_section=interned("top_sections", top) if top else NONE,
+                       path=interned("paths", p.section))
             for name, value in row.items():
                 rows[name].append(value)
     size = len(rows["n"])
     if len(bodies) != size:
         raise ValueError(f"{len(bodies)} bodies for {size} paragraphs")
+    if size >= MAX_PART:
+        raise ValueError(f"{size} paragraphs in one part: at most {MAX_PART - 1}")
     points = np.frombuffer("".join(body + SEP for body in bodies).encode("utf-32-le"),
                            dtype=np.uint32)
+    written = np.frombuffer("".join(p.text + SEP for r in reports for p in r.paragraphs)
+                            .encode("utf-32-le"), dtype=np.uint32)
+    restoring = originals.unfolding(points, written)
+    wide = bool(len(points)) and max(int(points.max()), int(written.max())) > 0xFFFF
+    del written
     lengths = np.fromiter(map(len, bodies), dtype=np.int64, count=size)
     offsets = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(lengths + 1, out=offsets[1:])
     grams1, grams2 = _grams(points, lengths)
-    return Part(size, points, offsets,
+    return Part(size, points if wide else points.astype(np.uint16), offsets,
                 {name: np.asarray(values, dtype=np.int32) for name, values in rows.items()},
-                interned.lists(), grams1, grams2)
+                interned.lists(), grams1, grams2, restoring)
 
 
 def _fold(text: str, folded: dict[str, str]) -> str:
@@ -168,14 +180,18 @@ def _spans(offsets: np.ndarray, size: int) -> list[tuple[int, int]]:
 
 
 def _unique_pairs(gram_ids: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """(gram, doc) pairs packed in a uint64, sorted, each once."""
-    packed = (gram_ids << _DOC_BITS) | docs
+    """(gram, doc) pairs packed in a uint64 with the gram's occurrences in the doc (at most
+    COUNT_MAX) in the low bits, sorted, each pair once."""
+    packed = (gram_ids << _GRAM_BITS) | (docs << _COUNT_BITS)
     packed.sort()
     if len(packed):
         keep = np.empty(len(packed), dtype=bool)
         keep[0] = True
         np.not_equal(packed[1:], packed[:-1], out=keep[1:])
-        packed = packed[keep]
+        firsts = np.flatnonzero(keep)
+        del keep
+        counts = np.diff(np.append(firsts, len(packed)))
+        packed = packed[firsts] | np.minimum(counts, COUNT_MAX).astype(np.uint64)
     return packed
 
 
@@ -191,13 +207,14 @@ def _merged(pairs: list[np.ndarray]) -> np.ndarray:
 
 def _postings(packed: np.ndarray, keys_of: Callable[[np.ndarray], np.ndarray]) -> Grams:
     """Postings from sorted, distinct packed pairs; keys_of maps gram ids to gram keys."""
-    grams = packed >> _DOC_BITS
+    grams = packed >> _GRAM_BITS
     bounds = np.flatnonzero(grams[1:] != grams[:-1]) + 1
     starts = np.concatenate(([0], bounds, [len(grams)])).astype(np.int64) if len(grams) \
         else np.zeros(1, dtype=np.int64)
     keys = keys_of(grams[starts[:-1]]) if len(grams) else np.zeros(0, np.uint64)
-    return Grams(keys.astype(np.uint64), starts,
-                 (packed & np.uint64(0xFFFFFFFF)).astype(np.int32))
+    docs = (packed >> _COUNT_BITS) & np.uint64(MAX_PART - 1)
+    return Grams(keys.astype(np.uint64), starts, docs.astype(np.int32),
+                 (packed & np.uint64(COUNT_MAX)).astype(np.uint8))
 
 
 # ------------------------------------------------------------------------- saving
@@ -212,19 +229,25 @@ def save_part(part: Part, directory: Path) -> None:
         arrays |= {f"{name}.{array}": getattr(grams, array) for array in GRAM_ARRAYS}
     for name, array in arrays.items():
         np.save(directory / f"{name}.npy", array)
-    np.asarray(part.bodies, dtype="<u4").tofile(directory / BODIES)
+    dtype = np.dtype("<u2") if part.bodies.itemsize == 2 else np.dtype("<u4")
+    np.asarray(part.bodies).astype(dtype).tofile(directory / BODIES[dtype])
+    originals.save(part.originals, directory)
     (directory / "values.json").write_text(json.dumps(part.values, ensure_ascii=False),
                                            encoding="utf-8")
 
 
-def save_generation(generation: Path, names: Sequence[str], live: np.ndarray,
-                    tie: np.ndarray, full: int | None = None) -> None:
-    """The generation-wide files; each written via a new inode (older generations may
-    share the rest of the store through hard links). `full`: how many of the parts the
-    last full build wrote (the rest were added by incremental builds); default all."""
+def save_generation(generation: Path, names: Sequence[str], parts: Sequence[Part],
+                    live: np.ndarray, full: int | None = None) -> None:
+    """The generation-wide files over `parts` (in docnum order; columns.load_columns gives
+    enough of a saved one): live mask, tie ranks, merged columns (whole.py). Each is
+    written via a new inode (older generations may share the rest of the store through
+    hard links). `full`: how many of the parts the last full build wrote (the rest were
+    added by incremental builds); default all."""
     root = generation / COLUMNS_DIR
     root.mkdir(exist_ok=True)
-    for name, array in (("live.npy", live.astype(bool)), ("tie.npy", tie.astype(np.int32))):
+    whole.save(root, whole.merged(parts, live))
+    for name, array in (("live.npy", live.astype(bool)),
+                        ("tie.npy", tie_ranks(parts).astype(np.int32))):
         tmp = root / (name + ".tmp")
         with open(tmp, "wb") as f:
             np.save(f, array)

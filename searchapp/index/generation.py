@@ -1,4 +1,4 @@
-"""One opened, published generation: numpy columns, literal lookup, facets, stored fields,
+"""One opened, published generation: numpy columns, literal lookup, facets, records,
 report metadata. read.py opens it; search/ reads it; nothing in it ever changes.
 
 A query must cost what its answer costs, not what the corpus costs: at 10× the
@@ -11,7 +11,7 @@ bodies, memory-mapped: opened in a fraction of a second, shared by the workers) 
     bigrams, and confirms longer needles on the body text only there; a one- or
     two-character needle *is* its posting list;
   * filters test each distinct value once, facets are np.bincount over id columns;
-  * Whoosh is asked only for the stored fields of the hits on the page.
+  * Whoosh is asked only for word statistics (it stores nothing: see record).
 A Generation's data never changes (only its memo cache grows, within a byte
 budget); a newly published generation is a new Generation object.
 """
@@ -43,7 +43,7 @@ EMPTY = np.zeros(0, dtype=np.int32)
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """What a hit shows, straight from the stored fields."""
+    """What a hit shows: the store's columns, the report's metadata, the text as written."""
 
     doc: str
     n: int
@@ -85,7 +85,7 @@ class Generation:
     reports: dict[str, dict]  # report id -> metadata as reports.json holds it (no paragraphs)
     stamp: tuple  # (generation path, inode, mtime) of meta.json: which generation this is
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _reader: object = None  # Whoosh's, for stored fields; opened on first use
+    _reader: object = None  # Whoosh's, for word statistics; opened on first use
     _memo: dict[object, np.ndarray] = field(default_factory=dict)
     _memo_bytes: int = 0
     _derived: OrderedDict[str, object] = field(default_factory=OrderedDict)
@@ -134,10 +134,12 @@ class Generation:
         meta = self.reports.get(report_id)
         if meta is None:
             return None
-        with self._whoosh(), self.ix.searcher() as searcher:
-            stored = sorted(searcher.documents(doc=report_id), key=lambda d: d["n"])
-        paragraphs = [Paragraph(n=d["n"], text=d["body"], section=tuple(d["section"]),
-                                heading_level=d["heading_level"]) for d in stored]
+        ids, which = self.columns.whole.arrays["report"], self.columns.whole.values["report"]
+        docs = self.live_docs[ids[self.live_docs] == which.index(report_id)] \
+            if report_id in which else EMPTY
+        records = sorted(map(self.record, docs.tolist()), key=lambda r: r.n)
+        paragraphs = [Paragraph(n=r.n, text=r.text, section=r.section,
+                                heading_level=r.heading_level) for r in records]
         return report_from_meta(meta, paragraphs)
 
     def report_list(self) -> list[Report]:
@@ -151,6 +153,27 @@ class Generation:
             if self._reader is None:
                 self._reader = self.ix.reader()
             return int(self._reader.doc_frequency("body", word))
+
+    def word_postings(self, word: str) -> np.ndarray:
+        """Sorted live docnums whose jieba words include `word` (the word index's postings:
+        ~8 µs each in Whoosh, so for the rarer words of a paragraph, not for 发展)."""
+        with self._lock, self._whoosh():
+            if self._reader is None:
+                self._reader = self.ix.reader()
+            if ("body", word) not in self._reader:
+                return EMPTY
+            docs = np.fromiter(self._reader.postings("body", word).all_ids(), dtype=np.int32)
+        return docs[self.live[docs]]
+
+    def word_frequency(self, word: str) -> tuple[int, int]:
+        """(occurrences of `word`, occurrences of all words) in the word index: what a
+        word's share of the whole corpus is measured against (deleted paragraphs included
+        until the next full reindex: a rounding error)."""
+        with self._lock, self._whoosh():
+            if self._reader is None:
+                self._reader = self.ix.reader()
+            return int(self._reader.frequency("body", word)), \
+                int(self._reader.field_length("body"))
 
     def word_spans(self, text: str, subwords: bool = False) -> list[tuple[int, int]]:
         """(start, end) of each jieba word of `text`; with `subwords`, also of the dictionary
@@ -213,6 +236,19 @@ class Generation:
         return self.cached(key, lambda: compute(self, needle, docs))
 
     def _count(self, needle: str, docs: np.ndarray) -> np.ndarray:
+        """Occurrences of a one- or two-character needle (most Chinese words) come with its
+        postings, so no body is read (a cold 发展 at 50× read 150,000 bodies: 0.5 s); a
+        needle of one repeated character (str.count does not overlap: 常常 in 常常常), a
+        lone space, a longer needle and the rare count past COUNT_MAX read the bodies."""
+        if not _counted_by_postings(needle):
+            return self._count_bodies(needle, docs)
+        counts = self.columns.gram_counts(needle, docs).astype(np.int32)
+        more = np.flatnonzero(counts >= columns_module.COUNT_MAX)
+        if len(more):
+            counts[more] = self._count_bodies(needle, np.asarray(docs)[more])
+        return counts
+
+    def _count_bodies(self, needle: str, docs: np.ndarray) -> np.ndarray:
         texts, starts, ends = self.slices(docs)
         return np.fromiter(map(str.count, texts, repeat(needle), starts, ends),
                            dtype=np.int32, count=len(docs))
@@ -236,18 +272,21 @@ class Generation:
         return np.searchsorted(of, docs)
 
     def record(self, docnum: int) -> Record:
-        """Whoosh's stored fields of one paragraph: read for the hits on the page only."""
-        with self._lock, self._whoosh():
-            if self._reader is None:
-                self._reader = self.ix.reader()
-            stored = self._reader.stored_fields(int(docnum))
-        return Record(doc=stored["doc"], n=stored["n"], title=stored.get("title", ""),
-                      region=stored.get("region", ""),
-                      parents=tuple(stored.get("parents") or ()),
-                      level=stored.get("level", ""), year=stored.get("year"),
-                      date=stored.get("date"), section=tuple(stored.get("section") or ()),
-                      heading_level=stored.get("heading_level", 0),
-                      text=stored.get("body", ""))
+        """What a hit shows: the part's columns, its report's metadata (reports.json) and
+        the text as written, rebuilt from the body (originals.py). Whoosh stores nothing:
+        the text is kept once."""
+        part, local = self.columns.locate(int(docnum))
+        report_id = part.values["reports"][int(part.columns["report"][local])]
+        meta = self.reports.get(report_id)
+        if meta is None:
+            raise integrity.damaged(self.stamp[0].parent)  # reports.json lacks a report
+        return Record(doc=report_id, n=int(part.columns["n"][local]),
+                      title=meta.get("title") or "", region=meta.get("region") or "",
+                      parents=tuple(meta.get("parents") or ()), level=meta.get("level") or "",
+                      year=meta.get("year"), date=meta.get("date"),
+                      section=tuple(part.values["paths"][int(part.columns["path"][local])]),
+                      heading_level=int(part.columns["heading_level"][local]),
+                      text=part.original(local))
 
     @contextmanager
     def _whoosh(self) -> Iterator[None]:
@@ -287,6 +326,12 @@ def _literal(store: Generation, needle: str) -> np.ndarray:
     if len(needle) <= 2:
         return candidates.astype(np.int32)
     return store.search_each(candidates, lambda text, s, e: text.find(needle, s, e) >= 0)
+
+
+def _counted_by_postings(needle: str) -> bool:
+    if len(needle) == 1:
+        return not needle.isspace()  # the unigram postings leave out the space
+    return len(needle) == 2 and needle[0] != needle[1]
 
 
 def _grams(needle: str) -> list[str]:

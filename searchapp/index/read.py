@@ -18,7 +18,7 @@ from whoosh import index as whoosh_index
 
 from searchapp.errors import IndexIncompatible, IndexMissing
 from searchapp.index import columns as columns_module
-from searchapp.index import generations, integrity
+from searchapp.index import generations, integrity, whole
 from searchapp.index.generation import Facet, Generation
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import combine, curated
@@ -144,38 +144,19 @@ def check(directory: Path) -> Checked:
 
 def _assemble(ix: whoosh_index.Index, columns: columns_module.Columns, reports: dict,
               mined: dict[str, list[str]], stamp: tuple) -> Generation:
-    live = np.asarray(columns.live, dtype=bool)  # no copy: mapped
-    place = _facet(columns, "place", "places")
-    level = _facet(columns, "level", "levels")
-    year = columns.column("year")
+    """The Generation over the build's generation-wide columns (whole.py): mapped as they
+    are, so opening costs the same at any size and a worker builds nothing per paragraph."""
+    arrays, values = columns.whole.arrays, columns.whole.values
+    facet = {name: Facet(arrays[name], values[name]) for name in whole.ID_COLUMNS}
+    place = Facet(arrays["place"], [columns_module.SEP.join(map(normalize, names))
+                                    for names in values["place"]])
     return Generation(
         ix=ix, columns=columns, synonyms=combine(curated(), mined),
-        analyzer=ix.schema["body"].analyzer, live=live,
-        live_docs=np.flatnonzero(live).astype(np.int32), year=year,
-        date=columns.column("date"), heading=columns.column("heading_level") > 0,
-        place=Facet(place.ids, [columns_module.SEP.join(map(normalize, names))
-                                for names in place.values]),
-        section=_facet(columns, "section", "sections"), level=level,
-        facets={"region": _regions(place), "year": _years(year),
-                "level": level, "section": _facet(columns, "top_section", "top_sections")},
-        title=_facet(columns, "title", "titles"), reports=reports, stamp=stamp)
-
-
-def _facet(columns: columns_module.Columns, name: str, kind: str) -> Facet:
-    ids, values = columns_module.concat_values(columns, name, kind)
-    return Facet(ids, values)
-
-
-def _regions(place: Facet) -> Facet:
-    """Region names as written (the first of each place's names), merged by name."""
-    names = list(dict.fromkeys(names[0] for names in place.values))
-    position = {name: i for i, name in enumerate(names)}
-    of_place = np.asarray([position[names[0]] for names in place.values] + [-1], np.int32)
-    return Facet(of_place[place.ids], names)
-
-
-def _years(year: np.ndarray) -> Facet:
-    values = np.unique(year[year > 0])
-    ids = np.searchsorted(values, year).astype(np.int32)
-    ids[year <= 0] = -1
-    return Facet(ids, [str(v) for v in values.tolist()])
+        analyzer=ix.schema["body"].analyzer, live=np.asarray(columns.live, dtype=bool),
+        live_docs=arrays["live_docs"], year=arrays["year"], date=arrays["date"],
+        heading=arrays["heading"], place=place, section=facet["section"],
+        level=facet["level"],
+        facets={"region": Facet(arrays["region"], values["region"]),
+                "year": Facet(arrays["year_id"], values["year"]), "level": facet["level"],
+                "section": facet["top_section"]},
+        title=facet["title"], reports=reports, stamp=stamp)

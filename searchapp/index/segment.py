@@ -5,7 +5,9 @@ call (~8 µs each: most of a reindex). Here the postings of a whole batch are
 counted and sorted with numpy, and each posting list is written a block at a
 time in the W3Codec block format, uncompressed (zlib saved little on these
 short lists and cost a fifth of the writing time), so Whoosh reads the files
-as if it had written them itself.
+as if it had written them itself; a block's doc deltas and frequencies are
+pickled as compact arrays (_compact), which Whoosh's reader takes as it takes
+its own tuples.
 
 Files: Whoosh's (the TOC `_MAIN_<n>.toc`, and per segment `MAIN_<id>.trm`,
 `.pst`, `_stored.col`, `_body_len.col`); a segment never changes once written,
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import pickle
 import struct
+from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +38,7 @@ INDEX_NAME = _DEF_INDEX_NAME
 CODEC = W3Codec(compression=0)
 BLOCK = 128  # postings per block, as W3Codec's default
 CHUNK = 8192  # blocks pickled per write: bounds the writer's lists and buffer
+ARRAY_BYTES = 80  # what pickling an array adds to its items' bytes
 _TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo's layout, written for a whole field at once
 _EXTENT = struct.Struct("!qi")  # offset (long) and length (int) of a posting list
 _BLOCK_LENGTH = struct.Struct("!i")
@@ -176,7 +180,9 @@ def _write_posting_lists(postfile, postings: Postings,  # noqa: ANN001 - a whoos
         chunk = slice(c, c + CHUNK)
         lo, hi = int(block_starts[c]), int(block_ends[chunk][-1])
         stats = _block_stats(block_starts[chunk] - lo, weights[lo:hi], length_bytes[lo:hi])
-        delta_list, weight_list = deltas[lo:hi].tolist(), weights[lo:hi].tolist()
+        delta_list = deltas[lo:hi].tolist()
+        weight_list = (postings.freqs[lo:hi] if postings.freqs is not None
+                       else np.ones(hi - lo, np.int64)).tolist()
         values = postings.freqs[lo:hi].astype(">u4").tobytes() \
             if postings.freqs is not None else None
         out = bytearray()
@@ -188,10 +194,11 @@ def _write_posting_lists(postfile, postings: Postings,  # noqa: ANN001 - a whoos
                 term_start = position + len(out)
                 out += WHOOSH3_HEADER_MAGIC
             count, maxweight, minlen, maxlen, same, all_one = block
-            block_weights = None if all_one else (weight_list[start] if same
-                                                  else tuple(weight_list[start:end]))
-            data = pickle.dumps((tuple(delta_list[start:end]), block_weights,
-                                 values[4 * start:4 * end] if values is not None else None), 2)
+            block_weights = None if all_one else (float(weight_list[start]) if same
+                                                  else _compact(weight_list[start:end]))
+            data = pickle.dumps((_compact(delta_list[start:end]), block_weights,
+                                 values[4 * start:4 * end] if values is not None else None),
+                                pickle.HIGHEST_PROTOCOL)
             info = pickle.dumps((count, last_doc, maxweight, 0, minlen, maxlen), 2)
             size = len(info) + len(data)
             out += _BLOCK_LENGTH.pack(-size if last else size)
@@ -202,6 +209,22 @@ def _write_posting_lists(postfile, postings: Postings,  # noqa: ANN001 - a whoos
         postfile.write(bytes(out))
         position += len(out)
     return _term_infos(postings, weights, lengths, extents)
+
+
+def _compact(numbers: list[int]) -> tuple[int, ...] | array:
+    """Doc deltas or term frequencies of a block as Whoosh reads them (any sequence of
+    numbers), in the fewest bytes: a tuple of ints (pickled in 2, 3 or 5 bytes each), or an
+    array of 1, 2 or 4-byte items when that is smaller despite its ~80 bytes of pickling (a
+    block's first doc delta is the docnum itself). A pickled float took 9 bytes a posting:
+    half the word postings' size."""
+    if len(numbers) * 5 < ARRAY_BYTES:  # short: a tuple is smaller whatever the numbers
+        return tuple(numbers)
+    widths = np.asarray(numbers)
+    as_tuple = int((2 + (widths >= 1 << 8) + 2 * (widths >= 1 << 16)).sum())
+    top = int(widths.max())
+    code, size = ("B", 1) if top < 1 << 8 else ("H", 2) if top < 1 << 16 else ("I", 4)
+    return array(code, numbers) if size * len(numbers) + ARRAY_BYTES < as_tuple \
+        else tuple(numbers)
 
 
 def _length_byte(lengths: np.ndarray) -> np.ndarray:

@@ -34,12 +34,12 @@ from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
 from searchapp.errors import BuildFailed
-from searchapp.index import columns, filecache, fork, integrity, segment
+from searchapp.index import columns, copies, filecache, fork, integrity, segment
 from searchapp.index import columns_write as store
 from searchapp.index import generations as publish
 from searchapp.index.filecache import Kept
 from searchapp.index.generations import FORMAT, read_meta
-from searchapp.index.schema import documents, make_schema
+from searchapp.index.schema import make_schema
 from searchapp.index.spool import Spool
 from searchapp.model import Report
 from searchapp.text.dictionary import Dictionary, jieba_for, project_dictionary
@@ -163,6 +163,7 @@ def build(plan: Plan, index_dir: Path, progress: Progress | None,
         _write_store(directory, plan.base, [name for name, _ in written], layout, stale)
         _write_toc(directory, schema, [seg for _, seg in written], stale)
         _check_count(directory, plan)
+        copies.write(directory, {i: _report_meta(r) for i, r in plan.reports.items()})
         _write_sidecars(directory, plan)
         return publish.publish(index_dir, directory)
 
@@ -259,7 +260,7 @@ def _reporting(bodies: list[str], reports: Sequence[Report], progress: Progress 
 
 def _write_segment(directory: Path, reports: Sequence[Report],
                    words: WordCounts) -> segment.W3Segment:
-    stored = [doc for report in reports for doc in documents(report)]
+    stored = [{}] * sum(len(r.paragraphs) for r in reports)  # Whoosh stores nothing
     doc_of_token = np.repeat(np.arange(len(stored), dtype=np.int64), words.counts)
     paragraphs = np.asarray([len(r.paragraphs) for r in reports], dtype=np.int64)
     report_of_doc = np.repeat(np.arange(len(reports), dtype=np.int64), paragraphs)
@@ -282,7 +283,7 @@ def _write_store(directory: Path, base: Path | None, new: list[str],
         parts, names, live = [*layout.parts, *parts], [*layout.names, *new], \
             np.concatenate([kept, live])
         full = layout.full
-    store.save_generation(directory, names, live, store.tie_ranks(parts), full)
+    store.save_generation(directory, names, parts, live, full)
 
 
 def _write_toc(directory: Path, schema: Schema, new: list[segment.W3Segment],
