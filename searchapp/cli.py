@@ -115,15 +115,26 @@ def reindex(settings: config.Settings, corpus: tuple[Path, ...], index_dir: Path
 @click.option("--year", help="A year (2023) or a range (2020..2023).")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
               help="How many paragraphs to print.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
+              default="relevance", show_default=True,
+              help="Best first, or by report date: newest or oldest first.")
+@click.option("--original", is_flag=True,
+              help="只看本地原创表述: leave out paragraphs mostly copied from a "
+                   "higher-level report.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the results as JSON (same as the API).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "xlsx"]),
+              help="Write the results as a file to stdout (README: Research tools).")
+@click.option("--all", "every", is_flag=True,
+              help="With --format: every result, not only the first --limit.")
 @click.pass_obj
 def search(settings: config.Settings, query: str, index_dir: Path | None, region: str | None,
-           year: str | None, limit: int, as_json: bool) -> None:
+           year: str | None, limit: int, sort: str, original: bool, as_json: bool,
+           fmt: str | None, every: bool) -> None:
     """Search the index and print ranked, highlighted paragraphs.
 
     QUERY uses the query language (README: Searching): words, OR, -word, "phrase",
-    =word, region: year: level: section:.
+    =word, region: year: level: section: title:.
     """
     import json
     import sys
@@ -133,16 +144,69 @@ def search(settings: config.Settings, query: str, index_dir: Path | None, region
     from searchapp.render import terminal
     from searchapp.render.json import results_to_json
     from searchapp.search import searching
+    from searchapp.search.params import SORT_ALIASES
 
     settings = settings.with_overrides(index_dir=index_dir)
     query, region, year = (_argv_text(v) if v else v for v in (query, region, year))
-    results = searching.run(Index(settings.index_dir),
-                            Query(q=query, region=region, year=year, per_page=limit))
+    sort = SORT_ALIASES.get(sort, sort)
+    if fmt or every:
+        _export(settings, Query(q=query, region=region, year=year, sort=sort,
+                                original=original), fmt, None if every else limit)
+        return
+    index = Index(settings.index_dir)
+    results = searching.run(index, Query(q=query, region=region, year=year, per_page=limit,
+                                         sort=sort, original=original))
     if as_json:
-        click.echo(json.dumps(results_to_json(results), ensure_ascii=False, indent=2))
+        from searchapp.connections.copies import json_lookup
+
+        copied = json_lookup(index.generation())
+        click.echo(json.dumps(results_to_json(results, copied), ensure_ascii=False, indent=2))
     else:
         color = sys.stdout.isatty()
         click.echo(terminal.render_results(results, color=color), color=color)
+
+
+def _export(settings: config.Settings, query: object, fmt: str | None,
+            limit: int | None) -> None:
+    import sys
+
+    from searchapp.errors import UsageError
+    from searchapp.index.read import Index
+    from searchapp.research import export
+
+    if fmt is None:
+        raise UsageError("--all needs --format csv, jsonl or xlsx")
+    out = sys.stdout.buffer
+    if fmt == "xlsx" and out.isatty():
+        raise UsageError("XLSX is binary: redirect it to a file (> results.xlsx)")
+    export.dump(Index(settings.index_dir), query, fmt, out, limit)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path),
+              help="Index directory. Default: index/ or $SEARCHAPP_INDEX.")
+@click.option("--region", help="Only this region and the places under it (孟州, 焦作).")
+@click.option("--year", help="A year (2023) or a range (2020..2023).")
+@click.option("--by", type=click.Choice(["year", "region", "level"]), default="year",
+              show_default=True, help="One row per year, or per region or level and year.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="A table to read, CSV, or JSON (same as /api/timeline).")
+@click.pass_obj
+def timeline(settings: config.Settings, query: str, index_dir: Path | None,
+             region: str | None, year: str | None, by: str, fmt: str) -> None:
+    """Per year: paragraphs, occurrences and reports mentioning QUERY, and its first
+    appearance (README: Research tools)."""
+    from searchapp.index.read import Index
+    from searchapp.model import Query
+    from searchapp.research import timeline as timelines
+    from searchapp.research.shapes import timeline_text
+
+    settings = settings.with_overrides(index_dir=index_dir)
+    query, region, year = (_argv_text(v) if v else v for v in (query, region, year))
+    found = timelines.timeline(Index(settings.index_dir),
+                               Query(q=query, region=region, year=year), by)
+    click.echo(timeline_text(found, fmt), nl=False)
 
 
 @main.command("eval")

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 UNKNOWN = "unknown"
 
 LEVELS = ("national", "province", "prefecture", "county")
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "oldest")  # date: newest first (URL alias: newest)
+GROUPS = ("paragraph", "report")  # one hit per paragraph, or one card per report
+DOCTYPES = ("report", "resolution", "other")  # 政府工作报告, 决议 (of a congress), 其他
 
 Warn = Callable[[str], None]  # where a stage reports a problem it recovered from
 
@@ -45,6 +47,7 @@ class Report:
     parents: tuple[str, ...] = ()  # outermost first: ("河南省", "焦作市")
     paragraphs: list[Paragraph] = field(default_factory=list)
     glossary: dict[str, str] = field(default_factory=dict)  # 重要词语解释: term -> explanation
+    doctype: str = "report"  # one of DOCTYPES (ingest/metadata.py document_type)
     content_hash: str = ""  # hash of the raw bytes/record + overrides: drives incremental reindex
     warnings: list[str] = field(default_factory=list)
 
@@ -54,13 +57,23 @@ class Query:
     """A search request: everything that goes into a permalink, in canonical order."""
 
     q: str = ""
-    region: str | None = None
+    region: tuple[str, ...] = ()  # any of these regions (a str is read as one region)
     year: str | None = None  # "2023" or "2020..2023"
-    level: str | None = None
+    level: tuple[str, ...] = ()  # any of these levels (a str is read as one level)
     section: str | None = None
+    kind: str | None = None  # section kind: one of search/kinds.py KINDS
+    doctype: str | None = None  # document type (URL: type=): ingest/metadata.py DOCTYPES
     sort: str = "relevance"  # one of SORTS
+    group: str = "paragraph"  # one of GROUPS
     page: int = 1
     per_page: int = 10
+    original: bool = False  # 只看本地原创表述: leave out paragraphs mostly copied from above
+
+    def __post_init__(self) -> None:
+        for name in ("region", "level"):  # Query(region="孟州") reads as it always did
+            value = getattr(self, name)
+            if value is None or isinstance(value, str):
+                object.__setattr__(self, name, (value,) if value else ())
 
 
 @dataclass(frozen=True)
@@ -88,16 +101,28 @@ class FacetValue:
     count: int
 
 
+@dataclass(frozen=True)
+class ReportGroup:
+    """The hits of one report in the grouped view: its best paragraph, then a few more."""
+
+    best: Hit
+    others: list[Hit]  # the next best paragraphs of the report, at most search's GROUP_SHOWN
+    count: int  # matched paragraphs in the report (best and others included)
+
+
 @dataclass
 class Results:
     query: Query
     total: int
-    hits: list[Hit]
-    facets: dict[str, list[FacetValue]]  # keys: region, year, level, section
+    hits: list[Hit]  # grouped: the best paragraph of each report on the page
+    facets: dict[str, list[FacetValue]]  # keys: region, year, level, section, kind, type
     notice: str | None = None  # one sentence when the query was malformed/truncated
     expanded: list[str] = field(default_factory=list)  # synonyms also searched (也搜索了)
     took_ms: float = 0.0
+    reports: int = 0  # distinct reports among the `total` paragraphs
+    groups: list[ReportGroup] | None = None  # the page by report (query.group == "report")
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.query.per_page))
+        shown = self.reports if self.groups is not None else self.total
+        return max(1, -(-shown // self.query.per_page))

@@ -157,3 +157,86 @@ def test_subscribe_page_shows_the_feed_address(open_page, live_server: str) -> N
     page.wait_for_url(re.compile(r"/subscribe\?"))
     assert page.locator("h1").inner_text() == "订阅检索：营商环境 · 地区：孟州市"
     assert page.locator("#feed-url").input_value().startswith(live_server + "/feed?q=")
+
+
+# --- issue 15's features in the browser: grouping, multi-select, 上一处/下一处, axe-core -----
+
+def test_a_search_from_the_box_groups_hits_by_report(open_page, live_server: str) -> None:
+    page = open_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server + "/")
+    page.fill("#q", "营商环境")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"group=report"))
+    assert re.fullmatch(r"共 \d+ 段，来自 2 份报告 （用时 \d+ 毫秒）",
+                        page.locator(".count").inner_text().strip())
+    assert page.locator("article.hit.group").count() == 2
+    others = page.locator("details.others").first
+    assert others.locator("ol").is_visible() is False
+    others.locator("summary").click()
+    assert others.locator("ol li").first.is_visible()
+    shot(page, "grouped")
+    page.locator(".group-switch a", has_text="逐段列出").click()
+    page.wait_for_url(lambda url: "group=" not in url)
+    assert page.locator("article.hit").count() == 10
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_two_regions_ticked_in_the_sidebar_are_searched_together(
+        open_page, live_server: str, javascript: bool) -> None:
+    page = open_page(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+    page.goto(live_server + "/search?q=营商环境&region=孟州市")
+    assert set(page.locator(".hit .region").all_inner_texts()) == {"孟州市"}
+    page.locator('input.pick[value="沁阳市"]').check()
+    if not javascript:
+        page.locator(".facet-form button.apply").first.click()
+    page.wait_for_url(re.compile(r"region=%E5%AD%9F%E5%B7%9E%E5%B8%82&region=%E6%B2%81"))
+    assert page.locator('input.pick[name="region"]:checked').count() == 2
+    assert [c.strip() for c in page.locator(".chip").all_inner_texts()] == [
+        "地区：孟州市 ×", "地区：沁阳市 ×"]
+    page.goto(page.url + "&per_page=50")
+    assert set(page.locator(".hit .region").all_inner_texts()) == {"孟州市", "沁阳市"}
+
+
+def test_next_and_previous_match_step_through_a_report(open_page, live_server: str) -> None:
+    page = open_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server + "/search?q=营商环境&region=孟州市")
+    page.locator(".hit .open a").first.click()
+    page.wait_for_url(re.compile(r"/doc/"))
+    first = page.locator(".match-nav").first
+    total = int(first.locator(".at").inner_text().split("/")[1])
+    assert total > 3 and first.locator("a[rel=prev]").count() == 0
+    first.locator("a[rel=next]").click()
+    second = page.locator(".match-nav").nth(1)
+    assert page.evaluate("location.hash") == "#p-" + second.get_attribute("data-of")
+    assert second.locator(".at").inner_text() == f"2 / {total}"
+    target = page.locator("#p-" + second.get_attribute("data-of"))
+    assert target.is_visible() and "<mark>" in target.inner_html()
+    second.locator("a[rel=prev]").click()
+    assert page.evaluate("location.hash") == "#p-" + first.get_attribute("data-of")
+
+
+@pytest.mark.parametrize("path", [
+    "/search?q=营商环境&group=report", "/search?q=营商环境&region=孟州市&region=沁阳市",
+    "/doc/000_1d81e7ffc4b419a3?q=营商环境", "/advanced",
+], ids=["grouped results", "multi-select", "report", "advanced form"])
+def test_pages_have_no_serious_accessibility_violations(open_page, live_server: str,
+                                                        path: str) -> None:
+    """axe-core (bundled by axe-playwright-python) on the page as served: no serious or
+    critical violation."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    page = open_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server + path)
+    results = axe.Axe().run(page)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_the_box_offers_completions_from_the_index(open_page, live_server: str) -> None:
+    page = open_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server + "/")
+    page.locator("#q").press_sequentially("乡村 营商", delay=50)
+    page.locator("#q-suggestions option").first.wait_for(state="attached")
+    values = page.locator("#q-suggestions option").evaluate_all("os => os.map(o => o.value)")
+    assert "乡村 营商环境" in values  # the last word completed, the rest kept
+    assert page.locator("#q").get_attribute("list") == "q-suggestions"

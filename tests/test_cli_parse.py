@@ -17,6 +17,7 @@ def test_outline_of_a_seed_shows_metadata_then_headings_by_level_with_counts():
         "=" * 40,
         "region      沁阳市  (河南省 › 焦作市)",
         "level       county",
+        "type        report",
         "year        2023",
         "date        2023-02-08",
         "source      https://www.xiezuomuban.com/12779.html",
@@ -40,12 +41,12 @@ def test_outline_of_a_seed_shows_metadata_then_headings_by_level_with_counts():
 def test_json_has_exactly_the_documented_shape():
     result = run_cli("parse", str(SEEDS / "000_1d81e7ffc4b419a3.txt"), "--json")
     data = json.loads(result.stdout)
-    assert list(data) == ["id", "title", "region", "level", "year", "date", "source", "url",
-                          "parents", "glossary", "paragraphs"]  # the /api/doc shape
+    assert list(data) == ["id", "title", "region", "level", "type", "year", "date", "source",
+                          "url", "parents", "glossary", "paragraphs"]  # the /api/doc shape
     assert {k: v for k, v in data.items() if k not in ("paragraphs", "glossary")} == {
         "id": "000_1d81e7ffc4b419a3", "title": "孟州市2023年政府工作报告", "region": "孟州市",
-        "level": "county", "year": 2023, "date": "2023-03-29", "source": "孟州市人民政府",
-        "url": None, "parents": ["河南省", "焦作市"]}
+        "level": "county", "type": "report", "year": 2023, "date": "2023-03-29",
+        "source": "孟州市人民政府", "url": None, "parents": ["河南省", "焦作市"]}
     assert len(data["glossary"]) == 25
     assert data["paragraphs"][10] == {
         "n": 11, "section": ["2022年工作回顾", "(一)逆势奋进,综合实力迈上新台阶"],

@@ -5,6 +5,7 @@ measured failures of the naive setup run on the seeds + national reports.
 """
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from searchapp.errors import IndexMissing
 from searchapp.index import build as index
 from searchapp.model import FacetValue, Hit, Paragraph, Query, Report
 from searchapp.render.json import results_to_json
+from searchapp.research.anchors import text_hash
 from searchapp.search import searching as search
 from searchapp.search.params import from_params, to_params
 from searchapp.text.normalize import normalize
@@ -87,6 +89,12 @@ QUERIES = [
     ("year range", '"乡村振兴" year:2020..2022', [("b-qinyang", 1), ("c-national", 1)]),
     ("level", '"乡村振兴" level:national', [("c-national", 1)]),
     ("section path", "振兴 section:工作回顾", [("a-mengzhou", 2), ("a-mengzhou", 4)]),
+    ("title: a substring of the report's title", '"乡村振兴" title:国务院',
+     [("c-national", 1)]),
+    ("标题: folds the title as the text is folded", '"乡村振兴" 标题:２０２２年',
+     [("b-qinyang", 1)]),
+    ("-title: leaves a title out", '"乡村振兴" -title:孟州',
+     [("b-qinyang", 1), ("c-national", 1)]),
     ("filters alone browse in report order", "region:沁阳",
      [("b-qinyang", 1), ("b-qinyang", 2), ("b-qinyang", 3)]),
     ("synonym expansion ranks the user's own word first", "长护险", [("a-mengzhou", 3)]),
@@ -143,7 +151,7 @@ def test_bad_parameter_is_ignored_with_a_notice(tiny):
     ("万人助万企 OR", 1, "OR 两边都要有检索词，已按普通文字检索。"),
     ("(万人助万企", 1, "左括号没有配对，已按普通文字检索。"),
     ("author:x 万人助万企", 0,
-     "不认识的字段“author”（可用 region、year、level、section），已按普通文字检索。"),
+     "不认识的字段“author”（可用 region、year、level、section、title），已按普通文字检索。"),
     ("year:2030..2020 万人助万企", 0, "年份范围“2030..2020”起止颠倒，已按普通文字检索。"),
     ("万" * 300, 0, "查询过长，只使用了前 200 个字符。"),
 ], ids=["quote", "bare OR", "parenthesis", "unknown field", "bad year range", "too long"])
@@ -199,6 +207,8 @@ def test_facets_count_the_whole_result_set_not_the_page(tiny):
         "year": [FacetValue("2023", 2), FacetValue("2022", 1), FacetValue("2020", 1)],
         "level": [FacetValue("county", 3), FacetValue("national", 1)],
         "section": [FacetValue("一、2022年工作回顾", 1), FacetValue("二、2023年工作安排", 1)],
+        "kind": [FacetValue("工作回顾", 1), FacetValue("工作安排", 1), FacetValue("其他", 2)],
+        "type": [FacetValue("report", 4)],
     }
 
 
@@ -249,6 +259,7 @@ def test_missing_index_raises_the_how_to_fix_error(tmp_path):
 
 def test_results_to_json_has_the_api_shape(tiny):
     data = results_to_json(search.run(opened(tiny), Query(q="万人助万企")))
+    link = "/doc/a-mengzhou?p=6&a={0}#p-{0}".format(text_hash("深入开展“万人助万企”活动。"))
     assert data == {
         "query": "万人助万企", "total": 1, "notice": None, "expanded": [],
         "took_ms": data["took_ms"], "page": 1, "pages": 1,
@@ -258,11 +269,16 @@ def test_results_to_json_has_the_api_shape(tiny):
             "section": ["二、2023年工作安排"], "text": "深入开展“万人助万企”活动。",
             "highlight": "深入开展“<mark>万人助万企</mark>”活动。",
             "fragment": "深入开展“<mark>万人助万企</mark>”活动。",
-            "spans": [[5, 10]], "score": data["hits"][0]["score"], "note": None}],
+            "spans": [[5, 10]], "score": data["hits"][0]["score"], "note": None,
+            "copied_from": None, "permalink": link,
+            "citation": "孟州市人民政府. 孟州市2023年政府工作报告[EB/OL]. (2023-03-01)"
+                        f"[{date.today().isoformat()}]. 二、2023年工作安排, 第6段. {link}"}],
         "facets": {"region": [{"value": "孟州市", "count": 1}],
                    "year": [{"value": "2023", "count": 1}],
                    "level": [{"value": "county", "count": 1}],
-                   "section": [{"value": "二、2023年工作安排", "count": 1}]},
+                   "section": [{"value": "二、2023年工作安排", "count": 1}],
+                   "kind": [{"value": "工作安排", "count": 1}],
+                   "type": [{"value": "report", "count": 1}]},
     }
 
 
@@ -368,7 +384,7 @@ def test_to_params_and_back(query, params):
     ({"q": " 氢能 ", "page": "0"}, Query(q="氢能"),
      ["页码“0”无效（应为 1 到 1000 的整数），已显示第 1 页。"]),
     ({"q": "氢能", "page": "x", "sort": "best"}, Query(q="氢能"),
-     ["排序方式“best”无效（可用 relevance、date），已按相关度排序。",
+     ["排序方式“best”无效（可用 relevance、newest、oldest），已按相关度排序。",
       "页码“x”无效（应为 1 到 1000 的整数），已显示第 1 页。"]),
     ({"year": "去年", "level": "村"}, Query(),
      ["年份“去年”格式不对（应为 2023 或 2020..2023），已忽略该条件。",

@@ -16,10 +16,16 @@ SAMPLES: dict[str, tuple[list[str], list[str]]] = {  # name: (documented, undocu
     "region": (["孟州市", "焦作市", "不存在的地方"], []),
     "year": (["2023", "2020..2023", "2020..", "..2020", "2020-2023", "", " 2023 "],
              ["twenty", "20231", "2023..20", "2020 .. 2023", "..", "2023,2024"]),
+    "year_from": (["2020", "", " 1954 "], ["20", "2020..", "二〇二〇"]),
+    "year_to": (["2023", ""], ["203", "x"]),
     "level": (["national", "province", "prefecture", "county", "unknown", "县", "省级",
                "全国", "未知"], ["galaxy", "village", "县级市"]),
     "section": (["工作安排", "没有这一章"], []),
-    "sort": (["relevance", "date"], ["random", "newest"]),
+    "kind": (["工作回顾", "名词解释", "其他"], ["回顾", "review"]),
+    "type": (["report", "resolution", "other"], ["决议", "law"]),
+    "original": (["1", "0", "true", "false", "on", "off", ""], ["maybe", "2", "ON", "yes"]),
+    "sort": (["relevance", "date", "newest", "oldest"], ["random", "old"]),
+    "group": (["paragraph", "report"], ["reports", "region"]),
     "page": (["1", "2", "1000", "01"], ["0", "abc", "1001", "²", "-1", "1.5"]),
     "per_page": (["1", "25", "100"], ["0", "101", "x", "①"]),
 }
@@ -35,6 +41,8 @@ def documented(parameter: dict[str, Any], value: str) -> bool:
     data: object = value
     if schema.get("type") == "integer" and re.fullmatch(r"-?[0-9]+", value):
         data = int(value)
+    if schema.get("type") == "array":  # a repeatable parameter given once
+        data = [value]
     return jsonschema.Draft202012Validator(schema).is_valid(data)
 
 
@@ -67,3 +75,19 @@ def test_too_long_request_is_the_documented_json(client: FlaskClient) -> None:
     spec = client.get("/api/openapi.json").get_json()
     schema = {"$ref": "#/components/schemas/Error", "components": spec["components"]}
     jsonschema.Draft202012Validator(schema).validate(response.get_json())
+
+
+@pytest.mark.parametrize(("name", "values", "status"), [
+    ("region", ["孟州市", "沁阳市"], 200),
+    ("level", ["county", "national"], 200),
+    ("level", ["county", "village"], 400),
+    ("region", [f"地方{i}" for i in range(21)], 400),
+], ids=["two regions", "two levels", "one bad level", "over maxItems"])
+def test_repeated_parameters_agree_with_the_document(client: FlaskClient, name: str,
+                                                     values: list[str], status: int) -> None:
+    parameter = next(p for p in search_operation(client)["parameters"] if p["name"] == name)
+    assert parameter["explode"] is True
+    assert jsonschema.Draft202012Validator(parameter["schema"]).is_valid(values) is (
+        status == 200)
+    response = client.get("/api/search", query_string=[("q", "发展")] + [(name, v) for v in values])
+    assert response.status_code == status

@@ -21,7 +21,7 @@ REPORT_SUFFIXES = (*TEXT_SUFFIXES, *records.SUFFIXES)
 RULES_FILE = "cleaning.toml"  # at a corpus root: extra cleaning rules for that corpus
 MAX_BYTES = 16 * 2**20  # a single report is < 1 MB; beyond this we ingest the start and say so
 MAX_COLLECTION_BYTES = 256 * 2**20  # collections legitimately hold thousands of reports
-INGEST_VERSION = "2"  # bump when extraction changes, so incremental reindexing redoes every file
+INGEST_VERSION = "3"  # bump when extraction changes, so incremental reindexing redoes every file
 INDEX_MARKER = ".searchapp-index"  # an index directory holds it (index/generations.py MARKER)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_\-\u4e00-\u9fff]")
 
@@ -140,6 +140,7 @@ class _Job:
             region=meta.region or UNKNOWN, level=meta.level or UNKNOWN, year=meta.year,
             date=meta.date, source=meta.source, url=meta.url, parents=meta.parents,
             paragraphs=split.paragraphs, glossary=split.glossary,
+            doctype=metadata.document_type(meta.title or "", texts),
             content_hash=self._hash(fields, values),
         )
         self._note_missing(report, number, label)

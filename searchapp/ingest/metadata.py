@@ -23,6 +23,7 @@ HEAD = 15  # paragraphs searched for title/date/source evidence: the front of th
 DATE_LINE_MAX = 80
 SIGNED_DATE_MAX = 20  # a date line under the signature at the end: "2023年3月29日"
 _TITLE = re.compile(r"工作报告")
+_RESOLUTION = re.compile(r"关于.{0,20}报告的决议|决议$")
 _TRAILING_DATE = re.compile(r"\s*[（(][\d\s年月日.\-—－/]{4,}[)）]\s*$")
 _SOURCE = re.compile(r"(?:信息来源|来源|稿源|出处|原文链接|原文地址)\s*:\s*([^\s|]+)")
 # Where a source value ends when a byline runs on: "河南日报时间：2026-02-03", "…发布日期:…"
@@ -82,6 +83,20 @@ def extract(paragraphs: list[str], fields: dict[str, str] | None = None,
 def _fold(text: str) -> str:
     """One set of simplified, half-width patterns fits every transcription; same length."""
     return normalize(text)
+
+
+def document_type(title: str, head: list[str]) -> str:
+    """What kind of document a record is (model.DOCTYPES): a congress's 决议 on the
+    government work report is filed in collections beside the reports, and a reader
+    comparing what governments planned wants it kept apart. Read from the title, else from
+    the first paragraphs (a title line not recognised as one)."""
+    for text in [title, *head[:HEAD]]:
+        folded = re.sub(r"\s+", "", _fold(text or ""))
+        if _RESOLUTION.search(folded):
+            return "resolution"
+        if _TITLE.search(folded):
+            return "report"
+    return "other"
 
 
 def normalize_date(value: str) -> str | None:

@@ -36,7 +36,8 @@ def _metadata_lines(report: Report) -> list[str]:
         region += f"  ({' › '.join(report.parents)})"
     headings = sum(1 for p in report.paragraphs if p.heading_level)
     rows = [
-        ("region", region), ("level", report.level), ("year", report.year),
+        ("region", region), ("level", report.level), ("type", report.doctype),
+        ("year", report.year),
         ("date", report.date), ("source", report.source), ("id", report.id),
         ("paragraphs", f"{len(report.paragraphs)} ({headings} headings)"),
     ]

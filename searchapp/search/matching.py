@@ -186,6 +186,8 @@ def _filter(gen: Generation, node: ql.Filter) -> np.ndarray:
             gen.heading & mask(gen, gen.literal(value)))
     if node.field == "level":
         return _having(gen.level, lambda level: level == node.value)
+    if node.field == "title":  # 政府工作报告 finds every report titled so, 决议 the resolutions
+        return _having(gen.title, lambda title: value in title)
     lo, hi = (int(v) if v else None for v in node.value.split(".."))
     year = gen.year
     return (year > 0) & (year >= (lo or 0)) & (year <= (hi or np.iinfo(np.int32).max))

@@ -10,6 +10,7 @@ own and the tree can be evaluated by whatever engine search.py uses.
     literal only   =托育           (no synonym expansion)
     grouping       (氢能 OR 储能) 产业
     filters        region:孟州 year:2023 year:2020..2023 level:county section:工作安排
+                   title:政府工作报告 (in the report's title)
     filter OR      营商环境 region:孟州 OR region:沁阳   (= 营商环境 (region:孟州 OR region:沁阳))
 
 A malformed query (unbalanced quote or parenthesis, a bare OR, an unknown
@@ -37,6 +38,7 @@ FIELD_ALIASES = {
     "year": "year", "年份": "year", "年度": "year",
     "level": "level", "级别": "level", "层级": "level",
     "section": "section", "章节": "section",
+    "title": "title", "标题": "title",
 }
 LEVEL_ALIASES = {
     **{level: level for level in LEVELS},
@@ -145,7 +147,8 @@ def parse_filter(name: str, value: str) -> Filter:
     """Validate one field filter (also used for the Query.region/year/... parameters)."""
     field = FIELD_ALIASES.get(name) or FIELD_ALIASES.get(name.lower())
     if field is None:
-        raise QuerySyntaxError(f"不认识的字段“{name}”（可用 region、year、level、section）")
+        raise QuerySyntaxError(
+            f"不认识的字段“{name}”（可用 region、year、level、section、title）")
     value = unicodedata.normalize("NFKC", _UNREADABLE.sub(" ", value)).strip()
     if not value:
         raise QuerySyntaxError(f"字段“{name}”后面缺少取值")
@@ -331,3 +334,35 @@ def _conjunction(items: list[Node]) -> Node | None:
     if not items:
         return None
     return items[0] if len(items) == 1 else And(tuple(items))
+
+
+# --- writing a query: the advanced form ------------------------------------------------------
+
+_NEEDS_QUOTES = re.compile(r'[\s():"“”：（）]|^[-=－＝]|^OR$')
+
+
+def compose(all_of: str = "", any_of: str = "", none_of: str = "", phrase: str = "",
+            field: str | None = None) -> str:
+    """The query text the advanced form's boxes mean, in this language, so the reader sees
+    (and may learn) the syntax: all words, (a OR b), -c, "a phrase". Each box holds words
+    separated by spaces; a word holding syntax is quoted. With `field` (仅标题: "title")
+    every word and the phrase are that field's filters: title:a (title:b OR title:c)."""
+    prefix = f"{field}:" if field else ""
+
+    def words(text: str) -> list[str]:
+        return [prefix + _quoted_word(w) for w in _UNREADABLE.sub(" ", text).split()]
+
+    parts = words(all_of)
+    either = words(any_of)
+    if either:
+        parts.append(either[0] if len(either) == 1 else f"({' OR '.join(either)})")
+    parts += [f"-{w}" for w in words(none_of)]
+    exact = " ".join(_UNREADABLE.sub(" ", phrase).replace('"', " ").split())
+    if exact:
+        parts.append(f'{prefix}"{exact}"')
+    return " ".join(parts)
+
+
+def _quoted_word(word: str) -> str:
+    word = word.replace('"', "").replace("“", "").replace("”", "")
+    return f'"{word}"' if _NEEDS_QUOTES.search(word) else word

@@ -9,14 +9,15 @@ set into facets. Here: the order of those steps, the query's parameters and the 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from searchapp.connections.copies import original_only
 from searchapp.index.generation import EMPTY, Generation
 from searchapp.index.read import Index
-from searchapp.model import SORTS, Query, Results
-from searchapp.search import feedback, hits, ranking, scoring, suggest
+from searchapp.model import GROUPS, SORTS, FacetValue, Query, ReportGroup, Results
+from searchapp.search import feedback, hits, kinds, ranking, reports, scoring, suggest
 from searchapp.search import querylang as ql
 from searchapp.search.highlight import find_spans, render
 from searchapp.search.matching import (
@@ -43,33 +44,204 @@ def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) 
     gen = index.generation()
     query = _clamped(query)
     parsed = ql.parse(query.q)
-    node, notices = _with_parameters(parsed, query)
-    if node is None:
-        return Results(query, 0, [], hits.facet_values(gen, EMPTY), _notice(notices))
-    leaves = {id(p): compile_leaf(gen, p) for p in ql.positives(node)}
-    matched = evaluate(gen, node, leaves)
-    if len(matched) < FEEDBACK_BELOW and _feedback_applies(node):
-        leaves, matched = _add_feedback(gen, node, leaves, matched, weights)
+    node, leaves, matched, notices = _match(gen, parsed, query, weights)
+    if _asks_nothing(node, query):
+        return Results(query, 0, [], _facets(gen, EMPTY), _notice(notices))
+    if query.group == "report":
+        facets = _facets(gen, matched, parsed, query, leaves)
+        return _grouped(gen, node, leaves, matched, query, weights, notices, started, facets)
     if query.page * query.per_page > MAX_DEPTH:
         query = replace(query, page=max(1, MAX_DEPTH // query.per_page))
         notices.append(f"只能查看前 {MAX_DEPTH} 个结果，已转到第 {query.page} 页；"
                        "请添加检索词或筛选条件缩小范围。")
     if (query.page - 1) * query.per_page >= len(matched):  # past the last page: rank nothing
         ranked = []
+    elif query.sort == "oldest":
+        ranked = _oldest_first(gen, matched, list(leaves.values()), query, weights)
     else:
         deadline = time.perf_counter() + DEADLINE_S
         ranked = scoring.rank(gen, matched, list(leaves.values()), query, weights, deadline)
         if time.perf_counter() > deadline:
             notices.append("检索用时较长，部分结果未计算词语邻近程度。")
-    if ranked and query.page == 1 and ranked[0][1] < OWN * len(leaves) and _all_and(node):
+    notices += _found_notices(gen, node, leaves, matched, [t for _, t, _ in ranked[:1]], query)
+    page = [hits.hit(gen, d, tier, score, leaves.values()) for d, tier, score in ranked]
+    return Results(query, len(matched), page, _facets(gen, matched, parsed, query, leaves),
+                   _notice(notices), _expanded(leaves), _ms(started))
+
+
+def _grouped(gen: Generation, node: ql.Node | None, leaves: dict[int, Leaf],
+             matched: np.ndarray, query: Query, weights: ranking.Weights,
+             notices: list[str], started: float,
+             facets: dict[str, list[FacetValue]]) -> Results:
+    """The page by report: the matched paragraphs ranked (memoised per generation, so
+    paging is cheap), grouped, and this page's reports turned into cards. Ranking stops at
+    MAX_DEPTH paragraphs, as paging does; paragraphs past it follow in report order, so
+    every report is still counted and reachable."""
+    def rank_all(g: Generation) -> np.ndarray:
+        head = replace(query, sort="relevance", page=1,
+                       per_page=max(1, min(len(matched), MAX_DEPTH)))
+        ranked = np.asarray([d for d, _, _ in scoring.rank(g, matched, list(leaves.values()),
+                                                           head, weights)], np.int32)
+        rest = np.setdiff1d(matched, ranked, assume_unique=True)
+        return np.concatenate([ranked, rest[np.argsort(g.columns.tie[rest], kind="stable")]])
+    key = f"grouped:{node!r}:{query.kind}:{query.doctype}:{query.original}:{weights!r}"
+    ranked = gen.derived(key, rank_all) if len(matched) else EMPTY
+    oldest = {"relevance": None, "date": False, "oldest": True}[query.sort]
+    grouped = reports.group(gen, ranked, oldest)  # type: ignore[arg-type]
+    start = (query.page - 1) * query.per_page
+    page = grouped.reports[start:start + query.per_page]
+    shown = [docs[:1 + reports.GROUP_SHOWN] for docs in page]
+    every = np.sort(np.concatenate(shown)) if shown else EMPTY
+    scored = scoring.rank(gen, every, list(leaves.values()),  # one call: scores for display
+                          replace(query, sort="date", page=1, per_page=max(1, len(every))),
+                          weights)
+    by_doc = {d: (tier, score) for d, tier, score in scored}
+    cards = []
+    for docs, some in zip(page, shown, strict=True):
+        card = [hits.hit(gen, d, *by_doc[d], leaves.values()) for d in some.tolist()]
+        cards.append(ReportGroup(card[0], card[1:], len(docs)))
+    tiers = [int(c.best.score) for c in cards[:1]]  # display_score: the tier + a fraction
+    notices += _found_notices(gen, node, leaves, matched, tiers, query)
+    return Results(query, len(matched), [c.best for c in cards], facets, _notice(notices),
+                   _expanded(leaves), _ms(started), grouped.total, cards)
+
+
+def _oldest_first(gen: Generation, matched: np.ndarray, leaves: list[Leaf], query: Query,
+                  weights: ranking.Weights) -> list[tuple[int, int, float]]:
+    """The page oldest report first (undated last), then in report order; scores only for
+    display, as for newest first."""
+    year = np.where(gen.year[matched] > 0, gen.year[matched], np.iinfo(np.int32).max)
+    order = np.lexsort((gen.columns.tie[matched], gen.date[matched], year))
+    wanted = query.page * query.per_page
+    page = matched[order[wanted - query.per_page:wanted]]
+    scored = scoring.rank(gen, page, leaves, replace(query, sort="date", page=1,
+                                                     per_page=len(page)), weights)
+    by_doc = {d: (tier, score) for d, tier, score in scored}
+    return [(d, *by_doc[d]) for d in page.tolist()]
+
+
+def _found_notices(gen: Generation, node: ql.Node | None, leaves: dict[int, Leaf],
+                   matched: np.ndarray, best_tier: list[int], query: Query) -> list[str]:
+    """没有段落同时包含… when the best hit lacks a word; 你是不是要找… when nothing matched."""
+    notices = []
+    if best_tier and query.page == 1 and query.sort == "relevance" \
+            and best_tier[0] < OWN * len(leaves) and _all_and(node):
         words = "」「".join(p.text for p in ql.positives(node))
         notices.append(f"没有段落同时包含「{words}」，以下是含相关表述的段落。")
-    if not len(matched):
+    if not len(matched) and node is not None:
         notices += _did_you_mean(gen, node)
-    page = [hits.hit(gen, d, tier, score, leaves.values()) for d, tier, score in ranked]
-    expanded = list(dict.fromkeys(e for leaf in leaves.values() for e in leaf.expansions))
-    return Results(query, len(matched), page, hits.facet_values(gen, matched), _notice(notices),
-                   expanded, round((time.perf_counter() - started) * 1000, 2))
+    return notices
+
+
+def _match(gen: Generation, parsed: ql.Parsed, query: Query, weights: ranking.Weights,
+           literal: bool = False
+           ) -> tuple[ql.Node | None, dict[int, Leaf], np.ndarray, list[str]]:
+    """(node, leaves, matched docnums, notices) of the query with its parameters; nothing
+    matched when it asks for nothing. `literal`: every word as if written =word (no
+    synonyms, pieces or feedback: what the timeline counts)."""
+    node, notices = _with_parameters(parsed, query)
+    if _asks_nothing(node, query):
+        return node, {}, EMPTY, notices
+    leaves = {id(p): compile_leaf(gen, replace(p, literal=True)
+                                  if literal and isinstance(p, ql.Term) else p)
+              for p in ql.positives(node)} if node else {}
+    matched = _restricted(gen, evaluate(gen, node, leaves) if node else gen.live_docs, query)
+    if len(matched) < FEEDBACK_BELOW and _feedback_applies(node) and not literal:
+        leaves, matched = _add_feedback(gen, node, leaves, matched, weights)
+        matched = _restricted(gen, matched, query)
+    return node, leaves, _original(gen, matched, query), notices
+
+
+def _asks_nothing(node: ql.Node | None, query: Query) -> bool:
+    """No words, no filters: every filter alone lists its paragraphs, but nothing lists none."""
+    return node is None and not (query.kind or query.doctype)
+
+
+def _restricted(gen: Generation, matched: np.ndarray, query: Query) -> np.ndarray:
+    """Only the paragraphs of the section kind and document type asked for."""
+    for facet, wanted in ((kinds.kind_facet(gen), query.kind),
+                          (reports.doctype_facet(gen), query.doctype)):
+        if wanted:
+            matched = matched[facet.ids[matched] == facet.values.index(wanted)]
+    return matched
+
+
+def _original(gen: Generation, matched: np.ndarray, query: Query) -> np.ndarray:
+    """只看本地原创表述: without the paragraphs mostly copied from a higher level. Applied
+    after feedback, so the filter hides paragraphs but does not change what the words mean."""
+    return original_only(gen, matched) if query.original else matched
+
+
+def _facets(gen: Generation, matched: np.ndarray, parsed: ql.Parsed | None = None,
+            query: Query | None = None, leaves: dict[int, Leaf] | None = None
+            ) -> dict[str, list[FacetValue]]:
+    """Region, year, level and top section (hits.py), then section kind and document type
+    in their fixed order. Region and level are multi-select: each is counted as if its own
+    choice were not made, so the sidebar keeps offering the others to add."""
+    facets = _counted(gen, matched)
+    for name in ("region", "level"):
+        if query is not None and parsed is not None and getattr(query, name):
+            node, _ = _with_parameters(parsed, replace(query, **{name: ()}))
+            docs = evaluate(gen, node, leaves or {}) if node else gen.live_docs
+            docs = _original(gen, _restricted(gen, docs, query), query)
+            facets[name] = hits.facet_values(gen, docs)[name]
+    return facets
+
+
+def _counted(gen: Generation, matched: np.ndarray) -> dict[str, list[FacetValue]]:
+    facets = hits.facet_values(gen, matched)
+    for name, facet in (("kind", kinds.kind_facet(gen)), ("type", reports.doctype_facet(gen))):
+        counts = np.bincount(facet.ids[matched] + 1, minlength=len(facet.values) + 1)[1:]
+        facets[name] = [FacetValue(v, int(c)) for v, c in zip(facet.values, counts.tolist(),
+                                                               strict=True) if c]
+    return facets
+
+
+def _expanded(leaves: dict[int, Leaf]) -> list[str]:
+    return list(dict.fromkeys(e for leaf in leaves.values() for e in leaf.expansions))
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Every paragraph a query matches, before any page is cut: what the research tools
+    (export, timeline, compare) walk, found by the same steps as run(), so their totals
+    are the page's."""
+
+    gen: Generation
+    matched: np.ndarray  # sorted docnums
+    leaves: list[Leaf]
+    expanded: list[str]  # synonyms also searched
+    notice: str | None
+
+
+def select(index: Index, query: Query, literal: bool = False,
+           weights: ranking.Weights = ranking.DEFAULT) -> Selection:
+    """The whole result set of `query` (its page and per_page are ignored); `literal`: every
+    word as if written =word (no synonyms, pieces or feedback: what the timeline counts)."""
+    gen = index.generation()
+    parsed = ql.parse(query.q)
+    _, leaves, matched, notices = _match(gen, parsed, query, weights, literal)
+    return Selection(gen, matched, list(leaves.values()), _expanded(leaves), _notice(notices))
+
+
+def ranked(selection: Selection, sort: str = "relevance",
+           weights: ranking.Weights = ranking.DEFAULT) -> np.ndarray:
+    """All of the selection's docnums in result order (the order run() pages through)."""
+    gen, matched = selection.gen, selection.matched
+    if not len(matched):
+        return EMPTY
+    if sort == "oldest":  # as _oldest_first: oldest report first (undated last), report order
+        year = np.where(gen.year[matched] > 0, gen.year[matched], np.iinfo(np.int32).max)
+        return matched[np.lexsort((gen.columns.tie[matched], gen.date[matched], year))]
+    everything = Query(sort=sort if sort in SORTS else SORTS[0], page=1,
+                       per_page=len(matched))
+    order = scoring.rank(selection.gen, selection.matched, selection.leaves, everything,
+                         weights)
+    return np.fromiter((d for d, _, _ in order), dtype=np.int32, count=len(order))
 
 
 def warm(index: Index) -> int:
@@ -79,7 +251,7 @@ def warm(index: Index) -> int:
     ranking.columns_of(gen)
     gen.pieces("预热")
     if gen.size:
-        gen.record(int(gen.live_docs[0]))  # opens the stored fields
+        gen.record(int(gen.live_docs[0]))  # reads a first record (columns, reports.json)
     return gen.size
 
 
@@ -99,7 +271,8 @@ def _clamped(query: Query) -> Query:
     page = max(1, query.page)
     per_page = min(max(1, query.per_page), MAX_PER_PAGE)
     sort = query.sort if query.sort in SORTS else SORTS[0]
-    return replace(query, page=page, per_page=per_page, sort=sort)
+    group = query.group if query.group in GROUPS else GROUPS[0]
+    return replace(query, page=page, per_page=per_page, sort=sort, group=group)
 
 
 def _with_parameters(parsed: ql.Parsed, query: Query) -> tuple[ql.Node | None, list[str]]:
@@ -108,17 +281,20 @@ def _with_parameters(parsed: ql.Parsed, query: Query) -> tuple[ql.Node | None, l
     extra: list[ql.Node] = []
     for name in ("region", "year", "level", "section"):
         value = getattr(query, name)
-        if value:
+        either: list[ql.Node] = []  # region and level may name several: any of them
+        for one in value if isinstance(value, tuple) else (value,) if value else ():
             try:
-                extra.append(ql.parse_filter(name, value))
+                either.append(ql.parse_filter(name, one))
             except ql.QuerySyntaxError as error:
                 notices.append(f"{error}，已忽略该条件。")
+        if either:
+            extra.append(either[0] if len(either) == 1 else ql.Or(tuple(either)))
     parts = ([parsed.node] if parsed.node is not None else []) + extra
     node = parts[0] if len(parts) == 1 else ql.And(tuple(parts)) if parts else None
     return node, notices
 
 
-def _feedback_applies(node: ql.Node) -> bool:
+def _feedback_applies(node: ql.Node | None) -> bool:
     """Unquoted words with expansion on, all required (中小企业 融资): the query a reader
     types for a topic. Not for phrases, `=word`, OR or NOT: those say exactly what to find."""
     if isinstance(node, ql.And):
@@ -156,7 +332,7 @@ def _did_you_mean(gen: Generation, node: ql.Node) -> list[str]:
     return [f"你是不是要找：{'、'.join(offers)}？"] if offers else []
 
 
-def _all_and(node: ql.Node) -> bool:
+def _all_and(node: ql.Node | None) -> bool:
     """Every word is required (no OR): then the best tier says whether all were found."""
     if isinstance(node, ql.And):
         return all(_all_and(c) for c in node.children)

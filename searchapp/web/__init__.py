@@ -15,7 +15,18 @@ from flask import Flask
 from searchapp.config import Settings
 from searchapp.index.read import Index
 from searchapp.state import open_database
-from searchapp.web import api, errors, filters, pages, present, saved_views, security
+from searchapp.web import (
+    api,
+    connection_views,
+    errors,
+    filters,
+    finding,
+    pages,
+    present,
+    research_views,
+    saved_views,
+    security,
+)
 
 
 def create_app(settings: Settings, overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -35,4 +46,7 @@ def create_app(settings: Settings, overrides: Mapping[str, Any] | None = None) -
     errors.init_app(app)
     for blueprint in (pages.bp, saved_views.bp, api.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(connection_views.bp)  # copied text, related paragraphs, terms
+    app.register_blueprint(research_views.bp)  # export, timeline, compare; citations, anchors
+    app.register_blueprint(finding.bp)  # the advanced form, /api/suggest
     return app

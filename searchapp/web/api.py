@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 from searchapp.render.json import report_to_json, results_to_json
 from searchapp.search import searching as search
 from searchapp.search.params import from_params
+from searchapp.web.connection_views import copied_json
 from searchapp.web.context import find_report, index
 from searchapp.web.errors import bad_params
 
@@ -31,7 +32,7 @@ def api_search() -> Response:
     query, errors = from_params(request.args)
     if errors:
         return bad_params(errors)
-    return jsonify(results_to_json(search.run(index(), query)))
+    return jsonify(results_to_json(search.run(index(), query), copied_json))
 
 
 @bp.get("/doc/<report_id>")

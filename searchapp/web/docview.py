@@ -39,9 +39,29 @@ class DocParagraph:
 
 
 @dataclass(frozen=True)
+class MatchPosition:
+    """Where a paragraph holding the query stands among those that do: 3 / 12, and the
+    paragraph numbers of the previous and next ones (None at either end)."""
+
+    index: int  # 1-based
+    total: int
+    previous: int | None
+    next: int | None
+
+
+@dataclass(frozen=True)
 class DocView:
     outline: list[OutlineEntry]
     paragraphs: list[DocParagraph]
+    matched: tuple[int, ...] = ()  # paragraph numbers where the query is marked, in order
+
+    def position(self, n: int) -> MatchPosition | None:
+        """上一处 / 下一处 of paragraph `n` (None if the query is not marked in it)."""
+        if n not in self.matched:
+            return None
+        i = self.matched.index(n)
+        return MatchPosition(i + 1, len(self.matched), self.matched[i - 1] if i else None,
+                             self.matched[i + 1] if i + 1 < len(self.matched) else None)
 
 
 def _abbr_pattern(glossary: dict[str, str]) -> re.Pattern[str] | None:
@@ -83,4 +103,4 @@ def build(report: Report, q: str, mark: Callable[[str, str], str]) -> DocView:
         paragraphs.append(DocParagraph(p.n, html, p.heading_level, notes))
     outline = [OutlineEntry(p.n, p.text, p.heading_level)
                for p in report.paragraphs if p.heading_level > 0]
-    return DocView(outline, paragraphs)
+    return DocView(outline, paragraphs, tuple(p.n for p in paragraphs if "<mark>" in p.html))

@@ -14,8 +14,11 @@ LEVEL_LABELS = {
     "county": "县级",
     "unknown": "级别未知",
 }
-SORT_LABELS = {"relevance": "相关度", "date": "最新"}
-FILTER_LABELS = {"region": "地区", "year": "年份", "level": "级别", "section": "章节"}
+SORT_LABELS = {"relevance": "相关度", "date": "最新", "oldest": "最早"}
+FILTER_LABELS = {"region": "地区", "year": "年份", "level": "级别", "section": "章节",
+                 "kind": "章节类型", "doctype": "文件类型", "original": "表述",
+                 "title": "标题"}  # title: only typed in the query (title:决议)
+DOCTYPE_LABELS = {"report": "政府工作报告", "resolution": "决议", "other": "其他"}
 
 
 def level_label(level: str | None) -> str:
@@ -37,6 +40,10 @@ def created_label(iso: str) -> str:
 def filter_value_label(name: str, value: str) -> str:
     if name == "level":
         return level_label(value)
+    if name == "doctype":
+        return DOCTYPE_LABELS.get(value, value)
+    if name == "original":  # the chip reads 表述：只看本地原创
+        return "只看本地原创"
     if name == "year":
         return value.replace("..", "–") + ("" if ".." in value else "年")
     return value

@@ -71,7 +71,7 @@ def doc(report_id: str) -> str:
 def feed_query() -> tuple[Query, list[str]]:
     """Newest reports first whatever the page asked for: that is what a subscriber wants."""
     query, errors = from_params(request.args)
-    return replace(query, sort="date", page=1, per_page=FEED_SIZE), errors
+    return replace(query, sort="date", group="paragraph", page=1, per_page=FEED_SIZE), errors
 
 
 @bp.get("/feed")

@@ -16,9 +16,11 @@ from urllib.parse import urlencode
 from searchapp.model import LEVELS, FacetValue, Query, Report, Results
 from searchapp.search import querylang
 from searchapp.search.params import to_params
-from searchapp.web.filters import FILTER_LABELS, filter_value_label
+from searchapp.web.filters import FILTER_LABELS, SORT_LABELS, filter_value_label
 
-FILTERS = ("region", "year", "level", "section")
+FILTERS = ("region", "year", "level", "section", "kind", "doctype", "original")  # Query's
+MULTI = ("region", "level")  # several values: any of them (checkboxes in the sidebar)
+FLAGS = ("original",)  # on or off (a checkbox in the search form): its one value is "1"
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,36 @@ def has_filters(query: Query) -> bool:
     return any(getattr(query, name) for name in FILTERS)
 
 
+def values_of(query: Query, name: str) -> tuple[str, ...]:
+    """A filter's values as a tuple, whether it may hold several (region) or one (year)."""
+    value = getattr(query, name)
+    if name in FLAGS:
+        return ("1",) if value else ()
+    return value if isinstance(value, tuple) else (value,) if value else ()
+
+
+def without(query: Query, name: str, value: str) -> Query:
+    """The query without one value of a filter (the others of a multi-select stay)."""
+    rest = tuple(v for v in values_of(query, name) if v != value)
+    return replace(query, **{name: rest if name in MULTI else _cleared(name)}, page=1)
+
+
+def _cleared(name: str) -> object:
+    """A filter's value when it is not set: () for a multi-select, False for a flag."""
+    return () if name in MULTI else False if name in FLAGS else None
+
+
+def hidden_params(query: Query, *leave_out: str) -> list[tuple[str, str]]:
+    """The first page's parameters but `leave_out`: what a form that changes those carries
+    along as hidden fields (names as in the URL)."""
+    return [(name, value) for name, value in params(query) if name not in leave_out]
+
+
 def chips(query: Query) -> list[Chip]:
-    """URL filters, then the filters typed at the top level of the query text."""
-    given = [Chip(name, getattr(query, name), search_url(query, **{name: None, "page": 1}))
-             for name in FILTERS if getattr(query, name)]
+    """URL filters (one chip per value), then the filters typed at the top level of the
+    query text."""
+    given = [Chip(name, value, search_url(without(query, name, value)))
+             for name in FILTERS for value in values_of(query, name)]
     return given + [Chip(f.field, f.value, remove_typed_url(query, f), typed=True)
                     for f in typed_filters(query.q)]
 
@@ -99,7 +127,8 @@ def remove_typed_url(query: Query, wanted: querylang.Filter) -> str | None:
 def describe(query: Query) -> str:
     """The search in words, for the page title and the feed title: query, then filters."""
     parts = [query.q] if query.q else []
-    parts += [f"{FILTER_LABELS[name]}：{filter_value_label(name, getattr(query, name))}"
+    parts += [f"{FILTER_LABELS[name]}：" + "、".join(filter_value_label(name, v)
+                                                     for v in values_of(query, name))
               for name in FILTERS if getattr(query, name)]
     return " · ".join(parts) or "全部报告"
 
@@ -107,8 +136,10 @@ def describe(query: Query) -> str:
 def page_title(query: Query) -> str:
     """Every state of the results page has its own title: query, filters, sort, page."""
     parts = [describe(query)]
-    if query.sort == "date":
-        parts.append("按最新")
+    if query.sort != "relevance":
+        parts.append(f"按{SORT_LABELS[query.sort]}")
+    if query.group == "report":
+        parts.append("按报告分组")
     if query.page > 1:
         parts.append(f"第 {query.page} 页")
     return " · ".join(parts)
@@ -122,7 +153,7 @@ def doc_url(base: str, query: Query, paragraph: int | None = None) -> str:
 
 
 def without_filters_url(query: Query) -> str:
-    return search_url(query, **dict.fromkeys(FILTERS), page=1)
+    return search_url(query, **{name: _cleared(name) for name in FILTERS}, page=1)
 
 
 def _typed_match(query: Query, name: str, value: str) -> querylang.Filter | None:
@@ -140,9 +171,10 @@ def _typed_match(query: Query, name: str, value: str) -> querylang.Filter | None
 
 
 def _link(query: Query, name: str, value: str, count: int | None, depth: int = 0) -> FacetLink:
-    """Clicking an active value removes its filter, whether a parameter or typed in q."""
-    if getattr(query, name) == value:
-        return FacetLink(value, count, search_url(query, **{name: None, "page": 1}), True, depth)
+    """Clicking an active value removes it, whether a parameter or typed in q; clicking
+    another value filters by it alone (its checkbox, in a multi-select, adds it instead)."""
+    if value in values_of(query, name):
+        return FacetLink(value, count, search_url(without(query, name, value)), True, depth)
     typed = _typed_match(query, name, value)
     if typed is not None:
         return FacetLink(value, count, remove_typed_url(query, typed), True, depth)
@@ -193,6 +225,8 @@ def facet_links(query: Query, results: Results,
         "year": [_link(query, "year", v.value, v.count) for v in years],
         "level": [_link(query, "level", v.value, v.count) for v in levels],
         "section": [_link(query, "section", v.value, v.count) for v in facets.get("section", [])],
+        "kind": [_link(query, "kind", v.value, v.count) for v in facets.get("kind", [])],
+        "doctype": [_link(query, "doctype", v.value, v.count) for v in facets.get("type", [])],
     }
 
 

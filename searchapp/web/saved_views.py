@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
+from werkzeug.datastructures import MultiDict
 
 import searchapp.web.owners as owners
 import searchapp.web.present as present
@@ -67,7 +68,7 @@ def _add_cache(state: BlueprintSetupState) -> None:
 
 def _run_total(query_string: str) -> int | None:
     """The saved URL run again (None if the saved URL no longer parses)."""
-    query, errors = from_params(dict(parse_qsl(query_string)))
+    query, errors = from_params(MultiDict(parse_qsl(query_string)))  # regions may repeat
     if errors:
         return None
     return search.run(index(), replace(query, page=1, per_page=1)).total

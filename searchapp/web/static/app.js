@@ -25,8 +25,57 @@
     });
   }
 
+  // Multi-select filters (region, level): each tick applies at once; the form's 应用 button
+  // is for pages without this file.
+  function autoSubmit() {
+    document.querySelectorAll("form[data-auto-submit]").forEach(function (form) {
+      var apply = form.querySelector("button.apply");
+      if (apply) apply.hidden = true;
+      form.addEventListener("change", function () { form.submit(); });
+    });
+  }
+
+  // Completions for the box from /api/suggest (words of the index, region names) in a
+  // <datalist>, the browser's own accessible list. Only the last word typed is completed; a
+  // region is offered as a region: filter. Without this the box is a plain search box.
+  function suggestions() {
+    var box = searchBox();
+    if (!box || !box.form || !box.form.getAttribute("data-suggest") || !window.fetch) return;
+    var list = document.createElement("datalist");
+    list.id = "q-suggestions";
+    box.parentNode.appendChild(list);
+    box.setAttribute("list", list.id);
+    var timer = null, asked = "";
+    function add(value, label) {
+      var option = document.createElement("option");
+      option.value = value;
+      option.label = label;
+      list.appendChild(option);
+    }
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var value = box.value, cut = value.search(/\S+$/);
+        var last = cut < 0 ? "" : value.slice(cut), head = value.slice(0, Math.max(cut, 0));
+        if (!last || last === asked || /[:："“()（）]/.test(last)) return;
+        asked = last;
+        fetch(box.form.getAttribute("data-suggest") + "?q=" + encodeURIComponent(last))
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) {
+            if (!data || box.value !== value) return;
+            list.textContent = "";
+            data.terms.forEach(function (t) { add(head + t.term, t.term + "（" + t.count + " 段）"); });
+            data.regions.forEach(function (r) { add(head + "region:" + r.region, "地区：" + r.region); });
+          })
+          .catch(function () {});
+      }, 150);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     fitSidebars();
+    autoSubmit();
+    suggestions();
     // Only the empty home page takes focus on load (autofocus covers most browsers; this
     // covers bfcache restores). Results and reports never do: Back must keep the place.
     var box = searchBox();
@@ -51,5 +100,35 @@
         }, 2000);
       }, function () { say("复制失败，请手动复制"); });
     });
+  });
+})();
+
+// Research tools (issue 16): 「复制引用」 and permalinks to stable paragraph anchors.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    // The citation is rendered by the server into a hidden .citation beside the button.
+    if (navigator.clipboard) {
+      document.querySelectorAll(".cite-box").forEach(function (box) {
+        var button = box.querySelector("button.cite");
+        var text = box.querySelector(".citation");
+        if (!button || !text) return;
+        button.hidden = false;
+        button.addEventListener("click", function () {
+          navigator.clipboard.writeText(text.textContent).then(function () {
+            button.textContent = "已复制";
+            setTimeout(function () { button.textContent = "复制引用"; }, 2000);
+          }, function () { button.textContent = "复制失败"; });
+        });
+      });
+    }
+    // A permalink (?p=42&a=hash) the server resolved: go to the paragraph it found, which
+    // may be another than the fragment names (a repeated text, or a changed paragraph).
+    var landing = document.querySelector("[data-landing]");
+    var target = landing && document.getElementById(landing.getAttribute("data-landing"));
+    if (!target) return;
+    var para = target.closest(".para");
+    if (para) para.classList.add("landed");
+    if (location.hash !== "#" + target.id) location.replace("#" + target.id);
   });
 })();
