@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -107,12 +108,20 @@ def reindex(settings: config.Settings, corpus: tuple[Path, ...], index_dir: Path
     click.echo(build.summary_line(summary))
 
 
+def _query_options(command: Callable) -> Callable:
+    """QUERY, --index, --region and --year: what search and timeline share."""
+    for option in reversed([
+            click.argument("query"),
+            click.option("--index", "index_dir", type=click.Path(path_type=Path),
+                         help="Index directory. Default: index/ or $SEARCHAPP_INDEX."),
+            click.option("--region", help="Only this region and the places under it (孟州, 焦作)."),
+            click.option("--year", help="A year (2023) or a range (2020..2023).")]):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.argument("query")
-@click.option("--index", "index_dir", type=click.Path(path_type=Path),
-              help="Index directory. Default: index/ or $SEARCHAPP_INDEX.")
-@click.option("--region", help="Only this region and the places under it (孟州, 焦作).")
-@click.option("--year", help="A year (2023) or a range (2020..2023).")
+@_query_options
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
               help="How many paragraphs to print.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
@@ -183,11 +192,7 @@ def _export(settings: config.Settings, query: object, fmt: str | None,
 
 
 @main.command()
-@click.argument("query")
-@click.option("--index", "index_dir", type=click.Path(path_type=Path),
-              help="Index directory. Default: index/ or $SEARCHAPP_INDEX.")
-@click.option("--region", help="Only this region and the places under it (孟州, 焦作).")
-@click.option("--year", help="A year (2023) or a range (2020..2023).")
+@_query_options
 @click.option("--by", type=click.Choice(["year", "region", "level"]), default="year",
               show_default=True, help="One row per year, or per region or level and year.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",

@@ -9,33 +9,24 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import browsing
 import pytest
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
+playwright_sync = browsing.playwright_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "test-output" / "browser"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
          "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed "
-                       "(`make test` installs it)"),
-]
+pytestmark = browsing.MARKS
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[playwright_sync.Browser]:
     OUT.mkdir(parents=True, exist_ok=True)
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with browsing.launched() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -68,20 +68,22 @@ def test_a_short_form_finds_its_long_form_inferred_from_the_corpus(make_index):
     assert results.hits[1].note == "不含「自贸区」，含「自由贸易试验区」"
 
 
-def test_feedback_serves_a_query_of_several_words_too(make_index):
+
+def lending(make_index):
+    """Four paragraphs about lending to small firms, one that never names 中小企业, filler."""
     about = [f"缓解中小企业融资难题，扩大普惠小微贷款，降低担保费率{i}。" for i in range(4)]
     unnamed = "扩大普惠小微贷款投放，降低担保费率，支持个体工商户。"
     filler = [f"推进第{i}批城市更新项目，改造老旧小区。" for i in range(1000)]
-    directory = make_index([report_of(*about, unnamed, *filler)])
-    results = searching.run(opened(directory), Query(q="中小企业 融资"))
+    return opened(make_index([report_of(*about, unnamed, *filler)]))
+
+
+def test_feedback_serves_a_query_of_several_words_too(make_index):
+    results = searching.run(lending(make_index), Query(q="中小企业 融资"))
     assert [h.paragraph for h in results.hits][:5] == [1, 2, 3, 4, 5]
     assert results.hits[4].note and results.hits[4].note.startswith("不含「中小企业」")
 
 
 def test_quoted_or_excluding_queries_get_no_feedback(make_index):
-    about = [f"缓解中小企业融资难题，扩大普惠小微贷款，降低担保费率{i}。" for i in range(4)]
-    unnamed = "扩大普惠小微贷款投放，降低担保费率，支持个体工商户。"
-    filler = [f"推进第{i}批城市更新项目，改造老旧小区。" for i in range(1000)]
-    directory = make_index([report_of(*about, unnamed, *filler)])
+    index = lending(make_index)
     for q in ('"中小企业融资"', "中小企业 融资 -个体", "中小企业 OR 融资"):
-        assert 5 not in [h.paragraph for h in searching.run(opened(directory), Query(q=q)).hits]
+        assert 5 not in [h.paragraph for h in searching.run(index, Query(q=q)).hits]
