@@ -17,7 +17,7 @@ from conftest import opened
 
 from searchapp.config import Settings
 from searchapp.connections import copies, locate
-from searchapp.index import build
+from searchapp.index import build, generations
 from searchapp.index import copies as finding
 
 NATIONAL = "坚持稳中求进工作总基调，完整、准确、全面贯彻新发展理念，加快构建新发展格局。"
@@ -109,6 +109,27 @@ def test_an_incremental_reindex_keeps_the_copies_right(make_index, corpus, make_
                         make_report=make_report), *corpus[1:]]
     build.index_reports(changed, directory)  # the national text changed: no source left
     assert notes(directory, "mengzhou") == {5: ("henan", 1, 1.0)}
+
+
+def test_an_incremental_build_finds_what_a_full_search_would(make_index, corpus,
+                                                             make_report) -> None:
+    """Each incremental build looks again only at what it touched; what it publishes is
+    what finding every copy from scratch on the same generation gives."""
+    directory = make_index(corpus[:4])
+    other = county("wenxian", 2023, LOCAL + NATIONAL, PROVINCE + LOCAL, make_report=make_report)
+    steps = [
+        [*corpus, other],  # two counties arrive
+        [national("n2023", 2023, "各位代表：", "与县里毫无共同之处的另一段文字。",
+                  make_report=make_report), *corpus[1:], other],  # a source changes
+        [*corpus[:3], *corpus[4:], other],  # 孟州 is removed
+    ]
+    for reports in steps:
+        build.index_reports(reports, directory)
+        generation = generations.current(directory)
+        saved, fresh = finding.load(generation), finding.find(generation)
+        assert saved is not None and len(saved.doc)
+        for name in ("doc", "source", "covered", "length"):
+            assert getattr(saved, name).tolist() == getattr(fresh, name).tolist()
 
 
 def test_a_generation_without_the_artifact_has_no_notes_yet(make_index, corpus) -> None:

@@ -16,10 +16,11 @@ once. The cost grows with the targets' text and with their sources', never with 
 
 The result is a small artifact, <generation>/connections/copies.npz, keyed by docnum,
 written by every build (writing.py) once the store is complete and before the files are
-recorded (integrity.py), so it is published, hashed and checked with the rest. It is
-recomputed whole each time: cheap (0.3 s at 10×, bench/connections.py), and so an
-incremental build can never keep a stale source. An index built before it existed has none
-until its next build: readers show no notes then (searchapp.connections.copies).
+recorded (integrity.py), so it is published, hashed and checked with the rest. A full
+build finds them all (0.3 s at 10×, bench/connections.py); an incremental one looks again
+only at the reports it rewrote and at those whose sources it rewrote or removed, and keeps
+the base's findings for the rest (their docnums do not move). An index built before it
+existed has none until its next build: readers show no notes then (connections.copies).
 """
 
 from __future__ import annotations
@@ -59,10 +60,13 @@ class Copies:
 EMPTY = Copies(*(np.zeros(0, np.int32) for _ in range(4)))
 
 
-def write(generation: Path, reports: dict[str, dict] | None = None) -> Copies:
+def write(generation: Path, reports: dict[str, dict] | None = None, base: Path | None = None,
+          touched: set[str] | None = None) -> Copies:
     """Find the copies of a generation being built (its store written; `reports`: the
-    metadata reports.json will hold) and save them in it, before its files are recorded."""
-    found = find(generation, reports)
+    metadata reports.json will hold) and save them in it, before its files are recorded.
+    An incremental build (`base`: the generation it extends, `touched`: the report ids it
+    rewrote or removed) keeps the base's copies of every report it cannot have changed."""
+    found = find(generation, reports, base, touched)
     path = generation / FILE
     path.parent.mkdir(exist_ok=True)
     np.savez(path, doc=found.doc, source=found.source, covered=found.covered,
@@ -85,16 +89,28 @@ def load(generation: Path) -> Copies | None:
 # ---------------------------------------------------------------- finding
 
 
-def find(generation: Path, reports: dict[str, dict] | None = None) -> Copies:
+def find(generation: Path, reports: dict[str, dict] | None = None, base: Path | None = None,
+         touched: set[str] | None = None) -> Copies:
     """The copies among the live paragraphs of a generation (see the module docstring);
-    `reports` (id -> level, year, region, parents) defaults to its reports.json."""
+    `reports` (id -> level, year, region, parents) defaults to its reports.json. With
+    `base` and `touched`, only the reports `touched` and those whose sources it touched
+    are looked at again; the rest keep the base's findings (their docnums are unchanged
+    when the generation extends the base's parts)."""
     columns = store.open_columns(generation)
     if reports is None:
         reports = json.loads((generation / "reports.json").read_text(encoding="utf-8"))
     corpus = _Corpus.of(columns, reports)
-    found = [_copies_in(corpus, targets, sources)
-             for sources, targets in _groups(reports, corpus.docs).items()]
-    found = [f for f in found if len(f.doc)]
+    groups = _groups(reports, corpus.docs)
+    kept = _kept(generation, base, touched, columns, corpus, groups)
+    if kept is None:
+        redo = groups
+    else:
+        kept, again = kept
+        redo = {sources: [t for t in targets if t in again]
+                for sources, targets in groups.items()}
+    found = [_copies_in(corpus, targets, sources) for sources, targets in redo.items()
+             if targets]
+    found = [f for f in [*found, *([kept] if kept is not None else [])] if len(f.doc)]
     if not found:
         return EMPTY
     merged = Copies(*(np.concatenate([getattr(f, name) for f in found]) for name in
@@ -102,6 +118,33 @@ def find(generation: Path, reports: dict[str, dict] | None = None) -> Copies:
     order = np.argsort(merged.doc, kind="stable")
     return Copies(*(getattr(merged, name)[order] for name in
                     ("doc", "source", "covered", "length")))
+
+
+def _kept(generation: Path, base: Path | None, touched: set[str] | None,
+          columns: store.Columns, corpus: _Corpus,
+          groups: dict[tuple[str, ...], list[str]]) -> tuple[Copies, set[str]] | None:
+    """(the base's copies still true, the target reports to look at again), or None when
+    everything must be found again: no base, no saved copies, or docnums that moved."""
+    if base is None or touched is None:
+        return None
+    previous = load(base)
+    try:
+        old_parts, _ = store.part_names(base / store.COLUMNS_DIR)
+        new_parts, _ = store.part_names(generation / store.COLUMNS_DIR)
+    except (OSError, ValueError):
+        return None
+    if previous is None or new_parts[:len(old_parts)] != old_parts:
+        return None
+    again = {t for sources, targets in groups.items() for t in targets
+             if t in touched or touched.intersection(sources)}
+    ids, names = report_ids(columns)
+    live = np.asarray(columns.live, dtype=bool)
+    redone = np.asarray([name in again or name in touched for name in names] + [True])
+    keep = (previous.doc < len(live)) & (previous.source < len(live))
+    keep[keep] &= live[previous.doc[keep]] & live[previous.source[keep]]
+    keep[keep] &= ~redone[ids[previous.doc[keep]]]
+    return Copies(*(getattr(previous, name)[keep] for name in
+                    ("doc", "source", "covered", "length"))), again
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,8 @@ def build(plan: Plan, index_dir: Path, progress: Progress | None,
         _write_store(directory, plan.base, [name for name, _ in written], layout, stale)
         _write_toc(directory, schema, [seg for _, seg in written], stale)
         _check_count(directory, plan)
-        copies.write(directory, {i: _report_meta(r) for i, r in plan.reports.items()})
+        copies.write(directory, {i: _report_meta(r) for i, r in plan.reports.items()},
+                     plan.base, {r.id for r in plan.changed} | set(plan.stale))
         _write_sidecars(directory, plan)
         return publish.publish(index_dir, directory)
 
