@@ -64,7 +64,7 @@ VALUE_LISTS = ("reports", "sections", "titles", "places", "levels", "top_section
 GRAM_ARRAYS = ("keys", "starts", "docs", "counts")
 COUNT_MAX = 255  # occurrences of a gram in a body, as the postings hold them (uint8)
 CHUNK_CHARS = 1 << 18  # characters of bodies decoded into one str at a time
-GAP_CHARS = 1 << 12  # bodies of a part this close are read in one piece, with those between
+GAP_CHARS = 1 << 14  # bodies of a part this close are read in one piece, with those between
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,6 @@ def kind_facet(gen: Generation) -> Facet:
     def compute(g: Generation) -> Facet:
         top = g.facets["section"]
         table = np.asarray([KINDS.index(kind_of(v)) for v in top.values]
-                           + [KINDS.index(OTHER)], dtype=np.int32)  # id -1: no top section
+                           + [KINDS.index(OTHER)], dtype=np.int8)  # id -1: no top section
         return Facet(table[top.ids], list(KINDS))
     return gen.derived("section-kinds", compute)  # type: ignore[return-value]

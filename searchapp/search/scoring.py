@@ -126,7 +126,7 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
     columns = ranking.columns_of(gen, weights)
     for needle in alternative.needles:
         if alternative.tier in (PIECES, FEEDBACK):  # may be common: estimate, don't look up
-            counts = gen.body_counts(needle, docs)
+            counts = gen.per_doc(needle, docs, _counts)  # read bodies: the same set repeats
             doc_freq = gen.doc_freq_estimate(needle)
         else:
             holding = gen.literal(needle)
@@ -145,6 +145,10 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
     if weights.heading != 1.0:
         total *= np.where(gen.heading[docs], weights.heading, 1.0)
     return WEIGHTS[alternative.tier] * total
+
+
+def _counts(gen: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
+    return gen.body_counts(needle, docs)
 
 
 def _proximity_matters(leaves: list[Leaf]) -> bool:
