@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from searchapp.config import Settings
 from searchapp.model import Paragraph
-from searchapp.research.anchors import anchors, permalink, resolve, text_hash
+from searchapp.research.anchors import anchors, permalink, resolve, text_hash, text_hashes
 
 BEFORE = ["政府工作报告", "一、过去一年工作回顾", "我们深化改革，推进放管服。",
           "坚持“最多跑一次”改革。", "二、今年工作安排"]
@@ -28,6 +28,16 @@ def test_the_hash_ignores_width_case_and_spacing() -> None:
     assert text_hash("坚持“最多跑一次”改革。") == text_hash("坚持 “最多跑一次” 改革。")
     assert text_hash("ＧＤＰ增长５％") == text_hash("gdp增长5%")
     assert text_hash("坚持“最多跑一次”改革。") != text_hash("坚持“最多跑两次”改革。")
+
+
+def test_a_hit_alone_hashes_as_it_does_inside_its_whole_report() -> None:
+    """Hits are hashed one by one, a report's paragraphs in one vectorised pass: the same
+    anchors either way, Traditional script and full-width digits included."""
+    texts = [line for path in sorted(Path("seeds").iterdir())
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["一九五四年國民經濟計劃完成１２０％", "ＡＢＣ　互聯網＋"]
+    assert len(texts) > 100
+    assert [text_hash(t) for t in texts] == text_hashes(texts)
 
 
 def test_repeated_texts_get_numbered_ids_unique_in_the_report() -> None:

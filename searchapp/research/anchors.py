@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from searchapp.model import Paragraph
-from searchapp.text.normalize import normalize_all
+from searchapp.text.normalize import normalize, normalize_all
 
+VECTORISED_FROM = 30  # texts: fewer are folded one by one
 HASH_CHARS = 8  # 32 bits: a collision inside one report (~1,000 paragraphs) is ~1 in 10^4
 
 
@@ -27,11 +28,13 @@ def text_hash(text: str) -> str:
 
 
 def text_hashes(texts: Sequence[str]) -> list[str]:
-    """text_hash of each text, folded in one vectorised pass (a report, a page of export
-    rows): folding a paragraph alone costs more than hashing it."""
-    return [hashlib.blake2b("".join(folded.split()).encode("utf-8"),
-                            digest_size=8).hexdigest()[:HASH_CHARS]
-            for folded in normalize_all(list(texts))]
+    """text_hash of each text, folded in one vectorised pass for many (a report, a page of
+    export rows: folding a paragraph alone costs more than hashing it), one by one for a
+    page of hits (the vectorised pass costs ~0.25 ms however few texts it gets)."""
+    texts = list(texts)
+    folded = normalize_all(texts) if len(texts) > VECTORISED_FROM else map(normalize, texts)
+    return [hashlib.blake2b("".join(f.split()).encode("utf-8"),
+                            digest_size=8).hexdigest()[:HASH_CHARS] for f in folded]
 
 
 def anchors(paragraphs: Sequence[Paragraph]) -> list[str]:
