@@ -163,9 +163,17 @@ class _Corpus:
                 if bounds[i + 1] > bounds[i] and name in reports}
         return cls(columns, docs, per_docnum(columns, "year"))
 
-    def codes(self, docnum: int) -> np.ndarray:
-        part, local = self.columns.locate(int(docnum))
-        return part.bodies[part.offsets[local]:part.offsets[local + 1] - 1]
+    def codes_of(self, docs: np.ndarray) -> list[np.ndarray]:
+        """The code points of each of `docs`' bodies (located in one vectorised pass: a
+        lookup per paragraph cost more than reading it)."""
+        docs = np.asarray(docs, dtype=np.int64)
+        bases = np.asarray(self.columns.bases, dtype=np.int64)
+        which = np.searchsorted(bases, docs, side="right") - 1
+        pieces = []
+        for p, local in zip(which.tolist(), (docs - bases[which]).tolist(), strict=True):
+            part = self.columns.parts[p]
+            pieces.append(part.bodies[part.offsets[local]:part.offsets[local + 1] - 1])
+        return pieces
 
 
 def per_docnum(columns: store.Columns, name: str) -> np.ndarray:
@@ -229,8 +237,8 @@ class _SourceIndex:
         docs = np.concatenate([corpus.docs[s] for s in sources])
         docs = docs[np.lexsort((docs, -corpus.year[docs]))]  # latest year, then first
         distinct: dict[bytes, int] = {}
-        for d in docs.tolist():
-            distinct.setdefault(corpus.codes(d).astype(np.uint32).tobytes(), d)
+        for d, codes in zip(docs.tolist(), corpus.codes_of(docs), strict=True):
+            distinct.setdefault(codes.astype(np.uint32).tobytes(), d)
         kept = np.asarray(sorted(distinct.values()), dtype=np.int32)
         hashes, _, owners = _kgrams(corpus, kept)
         order = np.argsort(hashes, kind="stable")
@@ -259,14 +267,14 @@ def _copies_of(corpus: _Corpus, targets: np.ndarray, index: _SourceIndex) -> Cop
     ptdoc, psdoc = tdoc[pair_start], sdoc[pair_start]
     best = np.lexsort((psdoc, -index.year[psdoc], -covered, ptdoc))
     first = best[np.r_[True, ptdoc[best][1:] != ptdoc[best][:-1]]]
-    lengths = np.asarray([len(corpus.codes(d)) for d in ptdoc[first].tolist()], dtype=np.int32)
+    lengths = np.asarray([len(c) for c in corpus.codes_of(ptdoc[first])], dtype=np.int32)
     return Copies(ptdoc[first].astype(np.int32), psdoc[first].astype(np.int32),
                   covered[first].astype(np.int32), lengths)
 
 
 def _kgrams(corpus: _Corpus, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(hash, position in its paragraph, docnum) of every K-character window of `docs`."""
-    pieces = [corpus.codes(d) for d in docs.tolist()]
+    pieces = corpus.codes_of(docs)
     lengths = np.asarray([len(p) for p in pieces], dtype=np.int64)
     windows = np.maximum(lengths - K + 1, 0)
     if not windows.sum():
