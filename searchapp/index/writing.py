@@ -163,9 +163,10 @@ def build(plan: Plan, index_dir: Path, progress: Progress | None,
         _write_store(directory, plan.base, [name for name, _ in written], layout, stale)
         _write_toc(directory, schema, [seg for _, seg in written], stale)
         _check_count(directory, plan)
-        copies.write(directory, {i: _report_meta(r) for i, r in plan.reports.items()},
-                     plan.base, {r.id for r in plan.changed} | set(plan.stale))
-        _write_sidecars(directory, plan)
+        reports = {i: _report_meta(r) for i, r in sorted(plan.reports.items())}
+        copies.write(directory, reports, plan.base,
+                     {r.id for r in plan.changed} | set(plan.stale))
+        _write_sidecars(directory, plan, reports)
         return publish.publish(index_dir, directory)
 
 
@@ -310,17 +311,17 @@ def _check_count(directory: Path, plan: Plan) -> None:
                           f"{expected}; nothing was published, run `searchapp reindex --full`")
 
 
-def _write_sidecars(build: Path, plan: Plan) -> None:
-    """The JSON files, meta.json last: it lists every other file's size and hash."""
-    reports = dict(sorted(plan.reports.items()))
-    sidecars = {"reports.json": {i: _report_meta(r) for i, r in reports.items()},
+def _write_sidecars(build: Path, plan: Plan, reports: dict[str, dict]) -> None:
+    """The JSON files, meta.json last: it lists every other file's size and hash.
+    `reports`: what reports.json holds (each report's metadata, by id in order)."""
+    sidecars = {"reports.json": reports,
                 "synonyms.json": filecache.merged_synonyms(plan.corpus.kept.values()),
                 filecache.FILES: plan.corpus.files}
     for name, value in sidecars.items():
         publish.write_json_atomic(build / name, json.dumps(value, ensure_ascii=False))
     base_meta = read_meta(plan.base) if plan.base else None
     meta = {"format": FORMAT, "dictionary": plan.dictionary.digest,
-            "reports": {i: r.content_hash for i, r in reports.items()},
+            "reports": {i: plan.reports[i].content_hash for i in reports},
             "files": integrity.record(build, plan.base,
                                       base_meta.get("files") if base_meta else None)}
     publish.write_json_atomic(build / integrity.META, json.dumps(meta, ensure_ascii=False))
