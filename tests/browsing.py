@@ -3,6 +3,7 @@ its flags, the marks that skip the module where the binary is missing, and one l
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,3 +31,13 @@ def launched() -> Iterator[playwright_sync.Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def session(out: Path, fresh: bool = True) -> Iterator[playwright_sync.Browser]:
+    """A module's browser, its screenshot folder `out` ready (emptied first when `fresh`):
+    `yield from session(OUT)` in a module-scoped fixture."""
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    with launched() as browser:
+        yield browser

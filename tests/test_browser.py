@@ -10,7 +10,6 @@ the results page is also written to docs/screenshot.png for the README.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -28,10 +27,7 @@ pytestmark = browsing.MARKS
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[playwright_sync.Browser]:
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    with browsing.launched() as browser:
-        yield browser
+    yield from browsing.session(OUT)
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,7 @@ pytestmark = browsing.MARKS
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[playwright_sync.Browser]:
-    OUT.mkdir(parents=True, exist_ok=True)
-    with browsing.launched() as browser:
-        yield browser
+    yield from browsing.session(OUT, fresh=False)
 
 
 @pytest.fixture

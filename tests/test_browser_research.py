@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,10 +24,7 @@ pytestmark = browsing.MARKS
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[playwright_sync.Browser]:
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    with browsing.launched() as browser:
-        yield browser
+    yield from browsing.session(OUT)
 
 
 def new_page(browser: playwright_sync.Browser, live_server: str, width: int = 1280,
