@@ -31,6 +31,14 @@ def test_the_rare_specific_part_of_a_compound_is_searched_alone(make_index):
     assert (hit.paragraph, hit.note) == (1, "不含「节水农业」，含「节水」")
 
 
+def test_the_specific_part_alone_must_be_a_word_not_straddle_two(make_index):
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(120)]
+    directory = make_index([report_of("鼓励民营资本参与基础设施建设，落实同等待遇。",
+                                      "开展全民营养周活动，逐步改善国民营养水平。", *filler)])
+    hits = searching.run(opened(directory), Query(q="民营经济")).hits
+    assert [(h.paragraph, h.note) for h in hits] == [(1, "不含「民营经济」，含「民营」")]
+
+
 def test_a_word_nothing_contains_gets_a_suggestion_from_the_corpus(make_index):
     directory = make_index([report_of("持续优化营商环境。", "营商环境进一步改善。")])
     results = searching.run(opened(directory), Query(q="营商坏境"))
