@@ -39,6 +39,21 @@ def test_the_specific_part_alone_must_be_a_word_not_straddle_two(make_index):
     assert [(h.paragraph, h.note) for h in hits] == [(1, "不含「民营经济」，含「民营」")]
 
 
+def test_a_paragraph_under_a_heading_naming_the_word_is_found_below_those_holding_it(make_index):
+    heading = "（二）着力优化营商环境"
+    report = Report(id="r", source_path="r.txt", paragraphs=[
+        Paragraph(1, "营商环境持续改善，新增市场主体1.2万户。"),
+        Paragraph(2, heading + "。", heading_level=2),
+        Paragraph(3, "以简审批优服务便利投资兴业，审批事项应减尽减。", section=(heading,)),
+        Paragraph(4, "加快发展现代农业。", section=("（三）推进乡村振兴",))])
+    results = searching.run(opened(make_index([report])), Query(q="营商环境"))
+    assert [(h.paragraph, h.note) for h in results.hits][-1] == (
+        3, "不含「营商环境」，所在章节标题含「营商环境」")
+    assert sorted(h.paragraph for h in results.hits) == [1, 2, 3]
+    exact = searching.run(opened(make_index([report])), Query(q='"营商环境"'))
+    assert sorted(h.paragraph for h in exact.hits) == [1, 2]
+
+
 def test_a_word_nothing_contains_gets_a_suggestion_from_the_corpus(make_index):
     directory = make_index([report_of("持续优化营商环境。", "营商环境进一步改善。")])
     results = searching.run(opened(directory), Query(q="营商坏境"))

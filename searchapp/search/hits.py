@@ -16,6 +16,7 @@ from searchapp.search.matching import (
     OWN,
     PART,
     PIECES,
+    SECTION,
     Alternative,
     Leaf,
     alternative_set,
@@ -27,7 +28,7 @@ def hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable[
     needles, notes = [], []
     at = np.asarray([docnum])
     for leaf in leaves:
-        for tiers in ((OWN, EXPANSION), (PIECES,), (PART,), (FEEDBACK,)):  # best it holds
+        for tiers in ((OWN, EXPANSION), (PIECES,), (PART,), (SECTION,), (FEEDBACK,)):  # best it holds
             chosen = [a for a in leaf.alternatives if a.tier in tiers]
             needles += [n for a in chosen for n in a.needles]
             held = [a for a in chosen if gen.members(at, alternative_set(gen, a))[0]]
@@ -48,6 +49,8 @@ def _note(leaf: Leaf, held: list[Alternative], body: str) -> list[str]:
     own = leaf.alternatives[0]
     if own in held:
         return []
+    if held[0].tier == SECTION:
+        return [f"不含「{own.needles[0]}」，所在章节标题含「{own.needles[0]}」"]
     found = list(dict.fromkeys(n for a in held for n in a.needles if n in body))
     return [f"不含「{own.needles[0]}」，含「{'」「'.join(found)}」"] if found else []
 

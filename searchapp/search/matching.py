@@ -9,6 +9,9 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
              expansion (碳达峰 or 碳中和 for 双碳), and the word's rarest piece alone, which
              is its specific part (民营 of 民营经济 finds 民营企业; 节水 of 节水农业
              finds 节水灌溉), chosen by rarity in this index, not from a list
+  SECTION    the word itself in a heading above the paragraph, not in the paragraph: the
+             paragraphs under （二）着力优化营商环境 treat the topic without repeating it
+             (以简审批优服务便利投资兴业…); the heading may name two topics, hence low
   FEEDBACK   at least two of the words the best hits share (feedback.py), added by search
              only when the tiers above find few paragraphs
 A lower tier never pushes a higher one down (search.py orders by tier first), so each
@@ -33,7 +36,7 @@ from searchapp.search.abbreviations import long_forms
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import expand
 
-OWN, EXPANSION, PIECES, PART, FEEDBACK = 4, 3, 2, 1, 0
+OWN, EXPANSION, PIECES, PART, SECTION, FEEDBACK = 5, 4, 3, 2, 1, 0
 PART_MAX_SHARE = 0.02  # a piece in more paragraphs than this is not specific enough alone
 _PART_SPLIT = re.compile(r"[、，,；;\s]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
@@ -65,6 +68,7 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
         alternatives.append(Alternative(pieces, PIECES))
     parts = _parts(gen, own, [normalize(e) for e in expansions], pieces)
     alternatives += [Alternative((part,), PART) for part in parts]
+    alternatives.append(Alternative((own,), SECTION))
     return Leaf(tuple(alternatives), expansions + tuple(parts))
 
 
@@ -132,6 +136,9 @@ def alternative_set(gen: Generation, alternative: Alternative) -> np.ndarray:
         return gen.literal(needle)
     if alternative.tier == PART:
         return gen.cached(("part", needle), lambda: _standing(gen, needle))
+    if alternative.tier == SECTION:
+        return gen.cached(("under", needle), lambda: np.flatnonzero(
+            gen.live & _having(gen.section, lambda path: needle in path)).astype(np.int32))
     if alternative.tier == FEEDBACK:
         return gen.cached(("feedback", alternative.needles),
                           lambda: _at_least_two(gen, alternative.needles))

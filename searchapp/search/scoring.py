@@ -22,12 +22,14 @@ from searchapp.search.matching import (
     OWN,
     PART,
     PIECES,
+    SECTION,
     Alternative,
     Leaf,
     alternative_set,
 )
 
-WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4, PART: 0.3, FEEDBACK: 0.2}  # by tier
+WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4, PART: 0.3, SECTION: 0.25,
+           FEEDBACK: 0.2}  # by tier
 RERANK_DEPTH = 500  # the best this many by plain BM25F are scored with every feature
 
 
@@ -128,6 +130,8 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
         if alternative.tier in (PIECES, FEEDBACK):  # may be common: estimate, don't look up
             counts = gen.per_doc(needle, docs, _counts)  # read bodies: the same set repeats
             doc_freq = gen.doc_freq_estimate(needle)
+        elif alternative.tier == SECTION:  # scored by the section path alone
+            counts, doc_freq = np.zeros(len(docs)), len(gen.literal(needle))
         else:
             holding = gen.literal(needle)
             counts, doc_freq = gen.body_counts(needle, docs, holding), len(holding)
@@ -135,7 +139,7 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
                 passing, topic = gen.per_doc(needle, docs, ranking.mentions)
                 counts = ranking.effective_counts(counts, passing, topic, weights)
         score = ranking.bm25f(needle, docs, counts, columns, doc_freq, gen.size, weights.k1)
-        if refine and weights.boundary != 1.0 and alternative.tier not in (PIECES, FEEDBACK) \
+        if refine and weights.boundary != 1.0 and alternative.tier in (OWN, EXPANSION, PART) \
                 and doc_freq <= ranking.WHOLE_WORD_MAX:
             checked = docs[:ranking.WHOLE_WORD_HEAD]  # the best of the head: the first pages
             whole = np.ones(len(docs), dtype=bool)
