@@ -19,6 +19,8 @@ def report(*texts: str, glossary: dict[str, str] | None = None) -> Report:
     ("托育", ["托位", "托幼"]),
     ("清欠", ["拖欠中小企业账款", "拖欠企业账款"]),
     ("反诈", ["反电诈", "电信网络诈骗"]),
+    ("战略性新兴产业", ["战新产业"]),  # the 2024–2026 programme names
+    ("成渝双城经济圈", ["成渝地区双城经济圈"]),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_curated_table_has_the_issue_examples(word, expected):
     assert sorted(load_curated()[word]) == sorted(expected)
