@@ -61,6 +61,13 @@ def test_a_word_nothing_contains_gets_a_suggestion_from_the_corpus(make_index):
     assert results.notice == "你是不是要找：营商环境？"
 
 
+def test_a_suggestion_must_be_a_word_not_a_piece_of_two(make_index):
+    directory = make_index([report_of("国民经济持续恢复。", "国民经济稳中向好。")])
+    results = searching.run(opened(directory), Query(q="夜经济"))
+    assert results.total == 0
+    assert results.notice is None  # 民经济 (the tail of 国民经济) is one character away
+
+
 def test_when_no_paragraph_holds_the_word_the_page_says_so(make_index):
     directory = make_index([report_of("有序推进碳达峰行动。")])
     results = searching.run(opened(directory), Query(q="双碳"))

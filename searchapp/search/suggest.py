@@ -3,7 +3,8 @@
 Typos in Chinese are mostly one wrong character (营商坏境, 乡村振光). For each position, the
 other characters are looked up literally (n-gram columns) and the paragraphs holding them
 are scanned for that pattern with any one CJK character in the gap; the strings found most
-often are the suggestions. It runs only when a query has no results.
+often are the suggestions, if the word index holds them as words: 夜经济 must not be offered
+民经济 (the tail of 国民经济) or 的经济. It runs only when a query has no results.
 """
 
 from __future__ import annotations
@@ -32,4 +33,5 @@ def suggestions(gen: Generation, word: str, limit: int = 3) -> list[str]:
         texts, starts, ends = gen.slices(docs) if len(docs) else ([], [], [])
         for text, start, end in zip(texts, starts, ends, strict=True):
             found.update(m for m in pattern.findall(text, start, end) if m != word)
-    return [s for s, count in found.most_common(limit) if count >= MIN_COUNT]
+    frequent = [s for s, count in found.most_common() if count >= MIN_COUNT]
+    return [s for s in frequent if gen.word_doc_frequency(s)][:limit]
