@@ -39,6 +39,12 @@ def test_the_specific_part_alone_must_be_a_word_not_straddle_two(make_index):
     assert [(h.paragraph, h.note) for h in hits] == [(1, "不含「民营经济」，含「民营」")]
 
 
+def test_a_count_is_never_the_specific_part(make_index):
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(120)]
+    directory = make_index([report_of("五大发展理念深入人心。", *filler)])
+    assert searching.run(opened(directory), Query(q="五大片区")).total == 0
+
+
 def test_a_paragraph_under_a_heading_naming_the_word_is_found_below_those_holding_it(make_index):
     heading = "（二）着力优化营商环境"
     report = Report(id="r", source_path="r.txt", paragraphs=[

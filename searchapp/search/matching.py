@@ -40,6 +40,7 @@ OWN, EXPANSION, PIECES, PART, SECTION, FEEDBACK = 5, 4, 3, 2, 1, 0
 PART_MAX_SHARE = 0.02  # a piece in more paragraphs than this is not specific enough alone
 _PART_SPLIT = re.compile(r"[、，,；;\s]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
+_COUNTING = re.compile(r"[一二两三四五六七八九十百千万][\u4e00-\u9fff]")  # 三大 of 三大工程: a count
 PIECES_MAX_GAP = 6  # characters allowed between consecutive pieces (乡村全面振兴: 2)
 
 
@@ -75,10 +76,11 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
 def _parts(gen: Generation, own: str, expansions: list[str],
            pieces: tuple[str, ...]) -> list[str]:
     """PART needles: the parts of multi-part expansions, and the rarest piece of the word
-    when it is rare enough to stand for the topic alone."""
+    when it is rare enough to stand for the topic alone — never a count (三大 of 三大工程,
+    一带 of 一带一路: a number and one character say nothing about the topic)."""
     found = [part for e in expansions for part in _PART_SPLIT.split(e)
              if len(part) >= 2 and part != e]
-    present = [p for p in pieces if len(gen.literal(p))]
+    present = [p for p in pieces if len(gen.literal(p)) and not _COUNTING.fullmatch(p)]
     if present:
         rarest = min(present, key=lambda p: len(gen.literal(p)))
         if len(gen.literal(rarest)) <= PART_MAX_SHARE * max(gen.size, 1):
