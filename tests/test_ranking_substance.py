@@ -37,3 +37,11 @@ def test_a_whole_word_match_ranks_above_one_across_word_boundaries(make_index):
     whole = "营商环境持续改善，企业满意度提升，涉企收费清理完毕，市场活力增强。"
     report = report_of(Paragraph(1, "国营商业网点。"), Paragraph(2, whole))
     assert order(make_index, report, "营商") == [2, 1]
+
+
+def test_a_one_sentence_paragraph_gets_no_opening_sentence_bonus(make_index):
+    definition = ("重点任务：指围绕乡村振兴目标，统筹推进产业升级和城市更新，"
+                  "着力补齐基础设施和公共服务短板，持续增进民生福祉。")
+    treated = "农业生产稳中有进。乡村振兴扎实推进，新建高标准农田5万亩。"
+    report = report_of(Paragraph(1, definition), Paragraph(2, treated))
+    assert order(make_index, report, "乡村振兴") == [2, 1]

@@ -109,9 +109,11 @@ def _stands_alone(words: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
     """(in an enumeration, in the opening sentence) counts of `needle` in each of `docs`,
-    shape (2, docs). An occurrence is in an enumeration when 、 stands before it or 、/等
-    after it (a quote mark between is skipped: 、“互联网+”、). One str.find loop per
-    paragraph: a look-behind regular expression cost 27 µs a paragraph."""
+    shape (2, docs). The opening sentence only counts when others follow it: a paragraph of
+    one sentence (a glossary entry, `十大战略：指创新驱动、…、乡村振兴战略…`) names
+    everything it holds in its "opening". An occurrence is in an enumeration when 、 stands
+    before it or 、/等 after it (a quote mark between is skipped: 、“互联网+”、). One
+    str.find loop per paragraph: a look-behind regular expression cost 27 µs a paragraph."""
     found = np.zeros((2, len(docs)), dtype=np.int32)
     texts, starts, ends = generation.slices(docs)
     size = len(needle)
@@ -119,7 +121,7 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
         stop = min((e for e in map(lambda m: text.find(m, start, end), "。！？") if e >= 0),
                    default=end)
         at = text.find(needle, start, end)
-        found[1, i] = 0 <= at <= stop
+        found[1, i] = 0 <= at <= stop < end - 1  # a one-sentence paragraph has no opening
         listed = 0
         while at >= 0:
             before = text[at - 1] if at > start else ""
