@@ -321,16 +321,23 @@ def test_unquoted_word_returns_every_paragraph_containing_it_first(national_inde
 
 
 @pytest.mark.slow
-def test_word_pieces_never_outrank_the_word_and_stay_close(national_index, national_texts):
+def test_word_pieces_never_outrank_the_word_then_headings_then_parts(national_index, national_texts):
     literal = containing(national_texts, "乡村振兴")
     hits = all_hits(national_index, "乡村振兴")
     assert set(hits[:len(literal)]) == literal
     assert set(all_hits(national_index, '"乡村振兴"')) == literal
-    rest = [national_texts[key] for key in hits[len(literal):]]
+    rest = hits[len(literal):]
     near = re.compile("乡村.{0,6}振兴|振兴.{0,6}乡村")
-    close = [bool(near.search(text)) for text in rest]
+    close = [bool(near.search(national_texts[key])) for key in rest]
     assert any(close) and close == sorted(close, reverse=True)  # pieces close, then the rest
-    part = [("乡村" in t or "振兴" in t) for t in rest[close.count(True):]]
+    rest = rest[close.count(True):]
+    sections = {(r.id, p.n): normalize(" ".join(p.section))
+                for meta in list_reports(national_index)
+                for r in [load_report(national_index, meta.id)] for p in r.paragraphs}
+    headed = ["乡村振兴" in sections[key] for key in rest]
+    assert any(headed) and headed == sorted(headed, reverse=True)  # under such a heading
+    part = [("乡村" in t or "振兴" in t)
+            for t in (national_texts[key] for key in rest[headed.count(True):])]
     assert part == sorted(part, reverse=True)  # a part, then feedback words only
 
 

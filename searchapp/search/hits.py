@@ -28,7 +28,7 @@ def hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable[
     needles, notes = [], []
     at = np.asarray([docnum])
     for leaf in leaves:
-        for tiers in ((OWN, EXPANSION), (PIECES,), (PART,), (SECTION,), (FEEDBACK,)):  # best it holds
+        for tiers in ((OWN, EXPANSION), (PIECES,), (SECTION,), (PART,), (FEEDBACK,)):  # best
             chosen = [a for a in leaf.alternatives if a.tier in tiers]
             needles += [n for a in chosen for n in a.needles]
             held = [a for a in chosen if gen.members(at, alternative_set(gen, a))[0]]

@@ -5,13 +5,15 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
   EXPANSION  its synonyms/abbreviations, literally (curated table + pairs mined from the corpus
              + long forms of a short word inferred from the corpus: abbreviations.py)
   PIECES     its jieba pieces, all present and close together (乡村全面振兴 for 乡村振兴)
+  SECTION    the word itself in a heading above the paragraph, not in the paragraph: the
+             paragraphs under （二）着力优化营商环境 treat the topic without repeating it
+             (以简审批优服务便利投资兴业…), and a run-in heading split from its paragraph
+             (（二）持续优化营商环境。深化…) leaves the paragraph without it; below the
+             word's own pieces, since a heading may name two topics
   PART       one part of it, for when reports use other words: each part of a multi-part
              expansion (碳达峰 or 碳中和 for 双碳), and the word's rarest piece alone, which
              is its specific part (民营 of 民营经济 finds 民营企业; 节水 of 节水农业
              finds 节水灌溉), chosen by rarity in this index, not from a list
-  SECTION    the word itself in a heading above the paragraph, not in the paragraph: the
-             paragraphs under （二）着力优化营商环境 treat the topic without repeating it
-             (以简审批优服务便利投资兴业…); the heading may name two topics, hence low
   FEEDBACK   at least two of the words the best hits share (feedback.py), added by search
              only when the tiers above find few paragraphs
 A lower tier never pushes a higher one down (search.py orders by tier first), so each
@@ -36,11 +38,11 @@ from searchapp.search.abbreviations import long_forms
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import expand
 
-OWN, EXPANSION, PIECES, PART, SECTION, FEEDBACK = 5, 4, 3, 2, 1, 0
+OWN, EXPANSION, PIECES, SECTION, PART, FEEDBACK = 5, 4, 3, 2, 1, 0
 PART_MAX_SHARE = 0.02  # a piece in more paragraphs than this is not specific enough alone
 _PART_SPLIT = re.compile(r"[、，,；;\s]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
-_COUNTING = re.compile(r"[一二两三四五六七八九十百千万][\u4e00-\u9fff]")  # 三大 of 三大工程: a count
+_COUNTING = re.compile(r"[一二两三四五六七八九十百千万][\u4e00-\u9fff]")  # 三大 (三大工程): a count
 PIECES_MAX_GAP = 6  # characters allowed between consecutive pieces (乡村全面振兴: 2)
 
 
@@ -68,8 +70,8 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     if pieces:
         alternatives.append(Alternative(pieces, PIECES))
     parts = _parts(gen, own, [normalize(e) for e in expansions], pieces)
-    alternatives += [Alternative((part,), PART) for part in parts]
     alternatives.append(Alternative((own,), SECTION))
+    alternatives += [Alternative((part,), PART) for part in parts]
     return Leaf(tuple(alternatives), expansions + tuple(parts))
 
 
