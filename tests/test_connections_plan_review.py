@@ -11,6 +11,7 @@ from conftest import opened
 
 from searchapp.config import Settings
 from searchapp.connections import plan_review
+from searchapp.connections.locate import docnum
 from searchapp.model import Paragraph, Report
 
 JUDGED = Path(__file__).parents[1] / "eval" / "plan_review.jsonl"
@@ -57,6 +58,39 @@ def test_a_plan_paragraph_is_linked_to_the_review_that_reports_on_it(directory) 
             in plan_review.reviewed_by(gen, "review").items()} == {3: [4]}
     assert [(row.n, row.review_text) for row in plan_review.plan_paragraphs(gen, "plan")] == [
         (4, "建成高标准农田五万亩，智慧农业示范园投入使用，粮食单产提高。"), (5, None)]
+
+
+def test_a_resolution_beside_the_review_is_neither_plan_nor_review(make_index) -> None:
+    """The NPC's resolution of 2024 is not the report that reviews 2023's plan, and has no
+    plan part of its own: no links either way (and none worked out to be thrown away)."""
+    resolution = Report(id="resolution", source_path="resolution.txt",
+                        title="关于2024年甲县政府工作报告的决议", region="甲县", level="county",
+                        year=2024, doctype="resolution",
+                        paragraphs=[Paragraph(1, "会议批准这个报告。", (), 0)])
+    directory = make_index([
+        report("plan", 2023, {"二、2023年工作安排": [
+            "建设高标准农田五万亩，推进智慧农业示范园建设，提高粮食单产。"]}),
+        report("review", 2024, {"一、2023年工作回顾": [
+            "建成高标准农田五万亩，智慧农业示范园投入使用，粮食单产提高。"]}),
+        resolution])
+    gen = opened(directory).generation()
+    assert plan_review.next_report(gen, "plan") == "review"
+    assert plan_review.reviewed_by(gen, "resolution") == {}
+    assert plan_review.links(gen, "resolution") == []
+    asked = []
+
+    def links_of(g, plan_doc):
+        asked.append(plan_doc)
+        return plan_review.links(g, plan_doc)
+    assert list(plan_review.reviewed_by(gen, "review", links_of)) == [2]
+    assert asked == ["plan"]  # the web app passes its memoised links here
+
+
+def test_the_plan_and_review_parts_are_read_from_the_section_paths(directory) -> None:
+    gen = opened(directory).generation()
+    assert plan_review.part(gen, "plan", plan_review.PLAN) == [
+        (4, docnum(gen, "plan", 4)), (5, docnum(gen, "plan", 5))]
+    assert [n for n, _ in plan_review.part(gen, "review", plan_review.REVIEW)] == [2, 3, 4]
 
 
 def test_cosine_of_sparse_vectors() -> None:

@@ -77,3 +77,20 @@ def test_feed_shows_a_new_report_first_and_keeps_old_entry_ids(site: FlaskClient
     assert new[0][1] == "2023-03-29T00:00:00Z"
     assert "/doc/mengzhou-2023?q=" in new[0][0]
     assert new[1:] == old
+
+
+def test_a_request_reads_one_generation_and_the_next_request_the_new_one(
+        site: FlaskClient, corpus: Path, tmp_path: Path) -> None:
+    """Everything a page shows (hits, their notes, facets) comes from the generation the
+    request first opened, even if a reindex publishes another meanwhile."""
+    from searchapp.web.context import generation
+
+    app = site.application
+    with app.test_request_context("/search?q=氢能"):
+        first = generation()
+        index.reindex([corpus], tmp_path / "index", full=True)
+        assert generation() is first
+    with app.test_request_context("/search?q=氢能"):
+        assert generation() is not first
+        assert generation().stamp != first.stamp
+    assert site.get("/api/search?q=氢能").get_json()["total"] == 2

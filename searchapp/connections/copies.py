@@ -110,9 +110,12 @@ def original_only(gen: Generation, docs: np.ndarray) -> np.ndarray:
 
 
 def json_lookup(gen: Generation) -> Callable[[Hit], dict | None]:
-    """A hit's `copied_from` for render/json.py (the API and `searchapp search --json`)."""
+    """A hit's `copied_from` for render/json.py (the API and `searchapp search --json`):
+    the generation's notes are found once for a page of hits, not once a hit."""
+    table = notes(gen)
+
     def lookup(hit: Hit) -> dict | None:
-        note = of_paragraph(gen, hit.doc, hit.paragraph)
+        note = table.get(hit.doc, {}).get(hit.paragraph)
         return note.to_json() if note else None
     return lookup
 

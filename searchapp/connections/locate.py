@@ -51,3 +51,15 @@ def report_of(gen: Generation, docnum: int) -> tuple[str, int]:
     """(report id, paragraph number) of a docnum."""
     where = located(gen)
     return where.names[where.report[docnum]], int(where.n[docnum])
+
+
+def outline(gen: Generation, docs: list[int]) -> list[tuple[int, tuple[str, ...]]]:
+    """(heading level, section path as written) of each of `docs`, read from the columns:
+    what gen.record(d).heading_level and .section are, without rebuilding each paragraph's
+    text (what made a report view's plan/review split cost ~0.1 ms a paragraph)."""
+    found = []
+    for d in docs:
+        part, local = gen.columns.locate(d)
+        found.append((int(part.columns["heading_level"][local]),
+                      tuple(part.values["paths"][int(part.columns["path"][local])])))
+    return found

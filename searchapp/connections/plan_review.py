@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from searchapp.connections import locate
 from searchapp.connections.locate import report_docnums
-from searchapp.connections.words import content_words, doc_frequency
+from searchapp.connections.words import content_counts, doc_frequency
 from searchapp.index.generation import Generation
 
 THRESHOLD = 0.12
@@ -54,39 +54,37 @@ def next_report(gen: Generation, report_id: str, step: int = 1) -> str | None:
 
 
 def _has_part(gen: Generation, report_id: str) -> bool:
-    return any(_top(gen, d) for d in report_docnums(gen, report_id).tolist())
-
-
-def _top(gen: Generation, docnum: int) -> str:
-    section = gen.record(docnum).section
-    return section[0] if section else ""
+    docs = report_docnums(gen, report_id).tolist()
+    return any(section and section[0] for _, section in locate.outline(gen, docs))
 
 
 def part(gen: Generation, report_id: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """(paragraph number, docnum) of the body paragraphs under a top-level section whose
     title matches `pattern`."""
-    found = []
-    for d in report_docnums(gen, report_id).tolist():
-        record = gen.record(d)
-        if not record.heading_level and record.section and pattern.search(record.section[0]):
-            found.append((record.n, d))
-    return found
+    docs = report_docnums(gen, report_id).tolist()
+    numbers = locate.located(gen).n
+    return [(int(numbers[d]), d) for d, (heading, section) in
+            zip(docs, locate.outline(gen, docs), strict=True)
+            if not heading and section and pattern.search(section[0])]
 
 
 def links(gen: Generation, plan_doc: str, threshold: float = THRESHOLD) -> list[Link]:
     """Each plan paragraph of `plan_doc` with its best review paragraph of the next year's
     report (score from `threshold` on), in plan order."""
     review_doc = next_report(gen, plan_doc)
-    if review_doc is None:
+    plan_part = part(gen, plan_doc, PLAN)
+    if review_doc is None or not plan_part:  # a resolution has no plan: the review is not read
         return []
-    reviews = [(n, v) for n, d in part(gen, review_doc, REVIEW)
-               if len(v := _vector(gen, d)) >= MIN_WORDS]
+    review_part = part(gen, review_doc, REVIEW)
+    reviews = [(n, v, _norm(v)) for (n, _), v in zip(review_part, _vectors(gen, review_part),
+                                                      strict=True) if len(v) >= MIN_WORDS]
     found = []
-    for n, d in part(gen, plan_doc, PLAN):
-        vector = _vector(gen, d)
+    for (n, _), vector in zip(plan_part, _vectors(gen, plan_part), strict=True):
         if len(vector) < MIN_WORDS:
             continue
-        scored = [(cosine(vector, other), -m) for m, other in reviews]
+        norm = _norm(vector)
+        scored = [(_cosine(vector, norm, other, other_norm), -m)
+                  for m, other, other_norm in reviews]
         if scored:
             score, m = max(scored)
             if score >= threshold:
@@ -94,18 +92,29 @@ def links(gen: Generation, plan_doc: str, threshold: float = THRESHOLD) -> list[
     return found
 
 
-def _vector(gen: Generation, docnum: int) -> dict[str, float]:
-    words = Counter(content_words(gen, gen.body(docnum)))
+def _vectors(gen: Generation, paragraphs: list[tuple[int, int]]) -> list[dict[str, float]]:
+    """The tf × idf vector of each (n, docnum) paragraph, over its content words."""
     size = max(gen.size, 1)
-    return {w: tf * math.log(1 + size / max(doc_frequency(gen, w), 1))
-            for w, tf in words.items()}
+    return [{w: tf * math.log(1 + size / max(doc_frequency(gen, w), 1))
+             for w, tf in words.items()}
+            for words in content_counts(gen, [gen.body(d) for _, d in paragraphs])]
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     """Cosine of two sparse vectors (0 when either is empty)."""
+    return _cosine(a, _norm(a), b, _norm(b))
+
+
+def _cosine(a: dict[str, float], a_norm: float, b: dict[str, float], b_norm: float) -> float:
+    """cosine() with the norms given: links() compares every plan paragraph with every
+    review paragraph, and worked each norm out again for each pair."""
     dot = sum(v * b[w] for w, v in a.items() if w in b)
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    norm = a_norm * b_norm
     return dot / norm if norm else 0.0
+
+
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in vector.values()))
 
 
 @dataclass(frozen=True)
@@ -156,8 +165,9 @@ def plan_paragraphs(gen: Generation, plan_doc: str) -> list[PlanRow]:
     「未找到次年回顾」 too."""
     made = {x.plan_n: x for x in links(gen, plan_doc)}
     rows = []
-    for n, d in part(gen, plan_doc, PLAN):
-        if len(_vector(gen, d)) < MIN_WORDS:
+    plan_part = part(gen, plan_doc, PLAN)
+    for (n, d), vector in zip(plan_part, _vectors(gen, plan_part), strict=True):
+        if len(vector) < MIN_WORDS:
             continue
         link = made.get(n)
         review = locate.docnum(gen, link.review_doc, link.review_n) if link else None
@@ -166,11 +176,16 @@ def plan_paragraphs(gen: Generation, plan_doc: str) -> list[PlanRow]:
     return rows
 
 
-def reviewed_by(gen: Generation, review_doc: str) -> dict[int, list[Link]]:
-    """Review paragraph number -> the previous year's plan paragraphs linked to it."""
+def reviewed_by(gen: Generation, review_doc: str,
+                links_of: Callable[[Generation, str], list[Link]] = links
+                ) -> dict[int, list[Link]]:
+    """Review paragraph number -> the previous year's plan paragraphs linked to it.
+    `links_of`: how the previous report's links are had (the web app's are memoised, and
+    shared with that report's own view)."""
     previous = next_report(gen, review_doc, step=-1)
     found: dict[int, list[Link]] = {}
-    for link in links(gen, previous) if previous else []:
-        if link.review_doc == review_doc:
-            found.setdefault(link.review_n, []).append(link)
+    if previous is None or next_report(gen, previous) != review_doc:
+        return found  # e.g. a resolution: the previous plan is reviewed by the report
+    for link in links_of(gen, previous):
+        found.setdefault(link.review_n, []).append(link)
     return found

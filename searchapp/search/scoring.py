@@ -62,8 +62,8 @@ def rank(gen: Generation, matched: np.ndarray, leaves: list[Leaf], query: Query,
     head = _top(scored.tier, scored.score, tie, RERANK_DEPTH)
     refined = _base_scores(gen, matched[head], leaves, weights, refine=True)
     if weights.proximity and _proximity_matters(leaves):
-        # exact for the first `wanted`, all the page is cut from: asking for the whole head
-        # visited all 500 paragraphs (7 ms of 经济 发展), never stopping early
+        # exact for the first `wanted`, all the page is cut from; asked for the whole head,
+        # the visit read every paragraph of it whenever the page was settled early
         _add_proximity(gen, refined, leaves, min(wanted, len(head)), deadline,
                        weights.proximity)
     scored.score[head] = refined.score

@@ -32,7 +32,7 @@ def api_search() -> Response:
     query, errors = from_params(request.args)
     if errors:
         return bad_params(errors)
-    return jsonify(results_to_json(search.run(index(), query), copied_json))
+    return jsonify(results_to_json(search.run(index(), query), copied_json()))
 
 
 @bp.get("/doc/<report_id>")

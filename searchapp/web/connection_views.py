@@ -5,6 +5,7 @@ work is in searchapp/connections/."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
@@ -13,7 +14,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from searchapp.connections import copies, distinctive, locate, plan_review, related
 from searchapp.index.generation import Generation
 from searchapp.model import Hit, Report
-from searchapp.web.context import find_report, index
+from searchapp.web.context import find_report, generation
 
 bp = Blueprint("connections", __name__)
 LIMIT, MAX_LIMIT = 10, 50  # related paragraphs shown; the most a request may ask for
@@ -24,25 +25,25 @@ MAX_REPORTS = 100  # reports one /distinctive request may read (each is tokenise
 @bp.app_template_global()
 def copied_note(hit: Hit) -> copies.CopiedFrom | None:
     """The higher-level paragraph a hit repeats (「与《…》第16段重合 87%」), if any."""
-    return copies.of_paragraph(index().generation(), hit.doc, hit.paragraph)
+    return copies.of_paragraph(generation(), hit.doc, hit.paragraph)
 
 
 @bp.app_template_global()
 def report_copies(report_id: str) -> dict[int, copies.CopiedFrom]:
     """Paragraph number -> its copied-from note, for the report view."""
-    return copies.of_report(index().generation(), report_id)
+    return copies.of_report(generation(), report_id)
 
 
 @bp.app_template_global()
 def copied_clauses(report_id: str, n: int) -> list[str]:
     """The clauses of a noted paragraph that were copied word for word."""
-    return copies.copied_clauses(index().generation(), report_id, n)
+    return copies.copied_clauses(generation(), report_id, n)
 
 
 @bp.app_template_global()
 def report_terms(report_id: str) -> list[distinctive.Term]:
     """The report's distinctive terms (computed once per generation and report)."""
-    return _terms(index().generation(), [report_id], TERMS)
+    return _terms(generation(), [report_id], TERMS)
 
 
 @bp.app_template_global()
@@ -53,9 +54,9 @@ def term_url(word: str) -> str:
     return url_for(view, q=word)
 
 
-def copied_json(hit: Hit) -> dict | None:
-    """What render/json.py puts in a hit's `copied_from`."""
-    return copies.json_lookup(index().generation())(hit)
+def copied_json() -> Callable[[Hit], dict | None]:
+    """What render/json.py puts in a hit's `copied_from`, for this request's hits."""
+    return copies.json_lookup(generation())
 
 
 @bp.get("/api/copies/<report_id>")
@@ -84,7 +85,7 @@ def _asked() -> _Asked:
         raise BadRequest("请给出 doc（报告编号）和 n（段落序号）。")
     report = find_report(request.args["doc"])
     n, limit = _number("n", None, 1, 10**6), _number("limit", LIMIT, 1, MAX_LIMIT)
-    docnum = locate.docnum(index().generation(), report.id, n)
+    docnum = locate.docnum(generation(), report.id, n)
     if docnum is None:
         raise NotFound(f"《{report.title}》没有第 {n} 段。")
     return _Asked(report, n, docnum, limit)
@@ -100,7 +101,7 @@ def _number(name: str, default: int | None, low: int, high: int) -> int:
 
 
 def _related(asked: _Asked) -> list[related.Related]:
-    gen = index().generation()
+    gen = generation()
     return gen.derived(f"connections:related:{asked.docnum}:{asked.limit}",
                        lambda g: related.related(g, asked.docnum, asked.limit))
 
@@ -127,7 +128,7 @@ def _terms(gen: Generation, report_ids: list[str], limit: int) -> list[distincti
 
 def _part() -> tuple[str, list[str]]:
     """What /distinctive is asked about: a report (doc=), a region (region=) or a year."""
-    gen = index().generation()
+    gen = generation()
     if request.args.get("doc"):
         report = find_report(request.args["doc"])
         return f"《{report.title}》", [report.id]
@@ -148,7 +149,7 @@ def _part() -> tuple[str, list[str]]:
 def distinctive_page() -> str:
     label, reports = _part()
     limit = _number("limit", TERMS, 1, MAX_LIMIT)
-    gen = index().generation()
+    gen = generation()
     meta = gen.reports.get(reports[0], {}) if len(reports) == 1 else {}
     return render_template("distinctive.html", label=label, reports=len(reports),
                            terms=_terms(gen, reports, limit), region=meta.get("region"),
@@ -160,21 +161,22 @@ def api_distinctive() -> Response:
     label, reports = _part()
     limit = _number("limit", TERMS, 1, MAX_LIMIT)
     return jsonify({"of": label, "reports": reports,
-                    "terms": [t.to_json() for t in _terms(index().generation(), reports,
+                    "terms": [t.to_json() for t in _terms(generation(), reports,
                                                           limit)]})
 
 
 @bp.app_template_global()
 def plan_notes(report_id: str) -> dict[int, plan_review.Link]:
     """Plan paragraph number -> its link to the next year's review (「次年回顾」)."""
-    return {link.plan_n: link for link in _plan_links(index().generation(), report_id)}
+    return {link.plan_n: link for link in _plan_links(generation(), report_id)}
 
 
 @bp.app_template_global()
 def review_notes(report_id: str) -> dict[int, list[plan_review.Link]]:
     """Review paragraph number -> the previous year's plan paragraphs (「上年安排」)."""
-    return index().generation().derived(f"connections:reviewed:{report_id}",
-                                        lambda g: plan_review.reviewed_by(g, report_id))
+    return generation().derived(
+        f"connections:reviewed:{report_id}",
+        lambda g: plan_review.reviewed_by(g, report_id, _plan_links))
 
 
 def _plan_links(gen: Generation, report_id: str) -> list[plan_review.Link]:
@@ -183,7 +185,7 @@ def _plan_links(gen: Generation, report_id: str) -> list[plan_review.Link]:
 
 
 def _plan_rows(report: Report) -> list[plan_review.PlanRow]:
-    return index().generation().derived(
+    return generation().derived(
         f"connections:plan-rows:{report.id}",
         lambda g: plan_review.plan_paragraphs(g, report.id))
 
@@ -198,7 +200,7 @@ def _report() -> Report:
 @bp.get("/plan-review")
 def plan_review_page() -> str:
     report = _report()
-    gen = index().generation()
+    gen = generation()
     following = plan_review.next_report(gen, report.id)
     return render_template("plan_review.html", report=report, rows=_plan_rows(report),
                            following=gen.reports.get(following) if following else None)
@@ -208,7 +210,7 @@ def plan_review_page() -> str:
 def api_plan_review() -> Response:
     report = _report()
     return jsonify({"doc": report.id, "threshold": plan_review.THRESHOLD,
-                    "next": plan_review.next_report(index().generation(), report.id),
+                    "next": plan_review.next_report(generation(), report.id),
                     "plan": [{"paragraph": row.n, "text": row.text,
                               "review": {**row.link.to_json()["review"],
                                          "text": row.review_text} if row.link else None,

@@ -13,7 +13,7 @@ from searchapp.model import Query, Results
 from searchapp.render import feed
 from searchapp.search import searching as search
 from searchapp.search.params import from_params
-from searchapp.web.context import built_at, find_report, index
+from searchapp.web.context import built_at, find_report, generation, index
 from searchapp.web.errors import bad_params
 
 bp = Blueprint("pages", __name__)
@@ -22,7 +22,8 @@ FEED_SIZE = 50
 
 def results_context(query: Query, results: Results) -> dict[str, object]:
     """Everything search.html needs beyond the Results themselves."""
-    parents = present.region_parents(index().generation().report_list())
+    parents = generation().derived("web:region-parents",  # the same for every page
+                                   lambda g: present.region_parents(g.report_list()))
     facets = present.facet_links(query, results, parents)
     return dict(query=query, results=results, facets=facets,
                 has_facets=any(facets.values()),

@@ -170,15 +170,24 @@ def _typed_match(query: Query, name: str, value: str) -> querylang.Filter | None
     return None
 
 
-def _link(query: Query, name: str, value: str, count: int | None, depth: int = 0) -> FacetLink:
-    """Clicking an active value removes it, whether a parameter or typed in q; clicking
-    another value filters by it alone (its checkbox, in a multi-select, adds it instead)."""
-    if value in values_of(query, name):
-        return FacetLink(value, count, search_url(without(query, name, value)), True, depth)
-    typed = _typed_match(query, name, value)
-    if typed is not None:
-        return FacetLink(value, count, remove_typed_url(query, typed), True, depth)
-    return FacetLink(value, count, _filter_url(query, name)(value), False, depth)
+def _linker(query: Query, name: str) -> Callable[[str, int | None, int], FacetLink]:
+    """The link of each value of one facet. Clicking an active value removes it, whether a
+    parameter or typed in q; clicking another value filters by it alone (its checkbox, in a
+    multi-select, adds it instead). What is the same for every value (the chosen values,
+    the link template) is worked out once: the section facet has hundreds of values."""
+    chosen = values_of(query, name)
+    typed = any(f.field == name for f in typed_filters(query.q))
+    to_url = _filter_url(query, name)
+
+    def link(value: str, count: int | None, depth: int) -> FacetLink:
+        if value in chosen:
+            return FacetLink(value, count, search_url(without(query, name, value)), True,
+                             depth)
+        match = _typed_match(query, name, value) if typed else None
+        if match is not None:
+            return FacetLink(value, count, remove_typed_url(query, match), True, depth)
+        return FacetLink(value, count, to_url(value), False, depth)
+    return link
 
 
 _SLOT = "~SEARCHAPP-FACET-VALUE~"  # quote_plus leaves it as it is
@@ -211,6 +220,7 @@ def region_tree(query: Query, values: list[FacetValue],
     """Regions grouped under their parents (depth-first); a parent that is not itself a
     facet value becomes a heading without a link."""
     counts = {v.value: v.count for v in values}
+    link = _linker(query, "region")
     children: dict[tuple[str, ...], set[str]] = {}
     for value in counts:
         chain = (*parents.get(value, ()), value)
@@ -221,7 +231,7 @@ def region_tree(query: Query, values: list[FacetValue],
     def walk(path: tuple[str, ...]) -> None:
         for name in sorted(children.get(path, ()), key=lambda n: (-counts.get(n, 0), n)):
             count = counts.get(name)
-            out.append(_link(query, "region", name, count, len(path)) if count is not None
+            out.append(link(name, count, len(path)) if count is not None
                        else FacetLink(name, None, None, False, len(path)))
             walk((*path, name))
 
@@ -237,12 +247,15 @@ def facet_links(query: Query, results: Results,
     levels = sorted(facets.get("level", []), key=lambda v: (rank.get(v.value, 99), v.value))
     return {
         "region": region_tree(query, facets.get("region", []), parents),
-        "year": [_link(query, "year", v.value, v.count) for v in years],
-        "level": [_link(query, "level", v.value, v.count) for v in levels],
-        "section": [_link(query, "section", v.value, v.count) for v in facets.get("section", [])],
-        "kind": [_link(query, "kind", v.value, v.count) for v in facets.get("kind", [])],
-        "doctype": [_link(query, "doctype", v.value, v.count) for v in facets.get("type", [])],
+        **{name: _links(query, name, values) for name, values in (
+            ("year", years), ("level", levels), ("section", facets.get("section", [])),
+            ("kind", facets.get("kind", [])), ("doctype", facets.get("type", [])))},
     }
+
+
+def _links(query: Query, name: str, values: list[FacetValue]) -> list[FacetLink]:
+    link = _linker(query, name)
+    return [link(v.value, v.count, 0) for v in values]
 
 
 def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:
