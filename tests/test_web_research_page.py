@@ -287,6 +287,12 @@ def test_advanced_form_has_a_label_for_every_box(client: FlaskClient) -> None:
     assert re.findall(r'<option value="([^"]+)">', html) == ["孟州市", "全国", "沁阳市"]
 
 
+def test_the_year_boxes_offer_the_years_the_index_holds(client: FlaskClient) -> None:
+    for html in (page(client, "/advanced"), page(client, "/search?q=营商环境")):
+        assert re.findall(r'name="year_(?:from|to)"[^>]*placeholder="(\d*)"', html) == [
+            "2020", "2023"]
+
+
 def test_advanced_form_writes_the_query_syntax_into_the_box(client: FlaskClient) -> None:
     response = client.get("/advanced/search", query_string=[
         ("all", "营商环境 市场主体"), ("any", "氢能 储能"), ("none", "疫情"),

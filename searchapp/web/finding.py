@@ -12,7 +12,8 @@ from searchapp.model import LEVELS, Query
 from searchapp.search import autocomplete
 from searchapp.search.params import from_params
 from searchapp.search.querylang import compose
-from searchapp.web.context import index
+from searchapp.index.generation import Generation
+from searchapp.web.context import generation, index
 from searchapp.web.errors import bad_params
 
 bp = Blueprint("finding", __name__)
@@ -26,6 +27,19 @@ def advanced() -> str:
     gen = index().generation()
     return render_template("advanced.html", query=Query(), levels=LEVELS,
                            regions=[c.text for c in autocomplete.regions(gen, "", None)])
+
+
+@bp.app_template_global()
+def year_span() -> tuple[str, str]:
+    """The first and last report years of the index: the year boxes' placeholders show the
+    range there is to choose from (a seeds-only index has 2023, not 1954–2025)."""
+    return generation().derived("web:year-span", _year_span)  # type: ignore[return-value]
+
+
+def _year_span(gen: Generation) -> tuple[str, str]:
+    years = gen.year[gen.live_docs]
+    years = years[years > 0]
+    return (str(years.min()), str(years.max())) if len(years) else ("", "")
 
 
 @bp.get("/advanced/search")
