@@ -8,11 +8,11 @@ from dataclasses import replace
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 import searchapp.web.present as present
+from searchapp.index.generation import Generation
 from searchapp.model import LEVELS, Query
 from searchapp.search import autocomplete
 from searchapp.search.params import from_params
 from searchapp.search.querylang import compose
-from searchapp.index.generation import Generation
 from searchapp.web.context import generation, index
 from searchapp.web.errors import bad_params
 
