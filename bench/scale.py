@@ -1,13 +1,15 @@
 """Scale curve: build and serve the benchmark corpus at 1×, 10×, 50× and 200× copies.
 
-    .venv/bin/python bench/scale.py [--scales 1,10,50,200] [--out bench/out] [--budget S]
+    .venv/bin/python bench/scale.py [--scales 1,10,50,200] [--out bench/out] [--requests N]
+    .venv/bin/python bench/scale.py --index DIR --corpus DIR   (serving only, no build)
 
 Per scale: the corpus is generated into a temporary directory (deleted after), then
   * `searchapp reindex --full` as a subprocess: wall s and peak RSS (os.wait4: the
     largest of the process and its writer children), the index size on disk;
   * `searchapp serve --workers 2`: cold start to the first answer, HTTP p50/p95 of the
     query mix (1 client), and each worker's RSS and USS (private memory:
-    Private_Clean + Private_Dirty of /proc/PID/smaps_rollup) after the load.
+    Private_Clean + Private_Dirty of /proc/PID/smaps_rollup) after the load, and the
+    gunicorn master's (it loads the app and opens the index before forking the workers).
 Writes scale.json and prints a Markdown table (README "Benchmark").
 """
 
@@ -65,20 +67,33 @@ def measure_scale(scale: int, work: Path, requests: int, seconds: float,
     if done.returncode != 0:
         result["error"] = done.stderr[-1000:]
         return result
+    try:
+        result |= measure_serving(index_dir, corpus_dir, work, requests, seconds, env,
+                                  f"{scale}x")
+    finally:
+        shutil.rmtree(corpus_dir, ignore_errors=True)
+        shutil.rmtree(index_dir, ignore_errors=True)
+    return result
+
+
+def measure_serving(index_dir: Path, corpus_dir: Path, work: Path, requests: int,
+                    seconds: float, env: dict[str, str], label: str) -> dict:
+    """`searchapp serve --workers 2` over a built index: cold start, HTTP latency of the
+    mix, each worker's memory after it."""
     port = procs.free_port()
     server = procs.Server([SEARCHAPP, "serve", "--host", "127.0.0.1", "--port", str(port),
                            "--index", str(index_dir), "--corpus", str(corpus_dir),
-                           "--workers", "2"], env, work / f"serve-{scale}x.log")
+                           "--workers", "2"], env, work / f"serve-{label}.log")
+    result: dict = {}
     try:
         url = f"http://127.0.0.1:{port}" + queries.url_path(queries.MIX[0][1])
         result["cold_start_s"] = server.wait_first_answer(url, 600)
         load = queries.http_load(port, 1, requests, seconds)
         result["http_1"] = load.latency | {"errors": load.errors}
         result["workers"] = [w | smaps_mb(w["pid"]) for w in server.worker_memory_mb()]
+        result["master"] = smaps_mb(server.process.pid)  # preload_app: it holds the app too
     finally:
         server.stop()
-    shutil.rmtree(corpus_dir, ignore_errors=True)
-    shutil.rmtree(index_dir, ignore_errors=True)
     return result
 
 
@@ -99,6 +114,22 @@ def table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
+def serve_only(options: argparse.Namespace, extra: dict[str, str]) -> None:
+    """The serving half of a scale row, over an index built before (--index, --corpus)."""
+    with tempfile.TemporaryDirectory(prefix="searchapp-scale-") as work:
+        (Path(work) / "instance").mkdir()
+        result = measure_serving(options.index, options.corpus, Path(work), options.requests,
+                                 options.seconds, environment(Path(work)) | extra, "index")
+    workers = result.get("workers") or [{}]
+    http = result.get("http_1", {})
+    print(json.dumps(result, ensure_ascii=False))
+    print(f"cold start {result.get('cold_start_s', 0):.2f} s, HTTP p50 {http.get('p50', 0):.1f}"
+          f" p95 {http.get('p95', 0):.1f} ms; workers USS "
+          + ", ".join(f"{w.get('uss_mb', 0):.0f}" for w in workers) + " MB, heap "
+          + ", ".join(f"{w.get('heap_mb', 0):.0f}" for w in workers) + " MB; master USS "
+          f"{result.get('master', {}).get('uss_mb', 0):.0f} MB")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -107,9 +138,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=400, help="HTTP requests per scale")
     parser.add_argument("--seconds", type=float, default=60, help="HTTP time limit per scale")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for searchapp")
+    parser.add_argument("--index", type=Path, help="measure only serving this built index "
+                        "(with --corpus): repeatable, no build")
+    parser.add_argument("--corpus", type=Path, help="the corpus the --index was built from")
     options = parser.parse_args(argv)
     options.out.mkdir(parents=True, exist_ok=True)
     extra = dict(item.split("=", 1) for item in options.env)
+    if options.index:
+        serve_only(options, extra)
+        return
     results = []
     with tempfile.TemporaryDirectory(prefix="searchapp-scale-") as work:
         (Path(work) / "instance").mkdir()

@@ -293,11 +293,12 @@ def serve(settings: config.Settings, host: str | None, port: int | None, workers
     settings = settings.with_overrides(host=host, port=port, workers=workers,
                                        index_dir=index_dir, corpus=corpus or None,
                                        instance_dir=instance_dir, database_url=database_url)
-    built = serving.ensure_index(settings)
+    index = serving.Index(settings.index_dir)  # opened once: checked here, served by gunicorn
+    built = serving.ensure_index(settings, index)
     database = serving.check_instance(settings, index_existed=built is None)
     if built:
         click.echo(f"已建立索引：{built.reports} 篇报告，{built.paragraphs} 个段落，"
                    f"用时 {built.seconds:.1f} 秒", err=True)
     click.echo(f"保存的检索：{database.describe()}", err=True)
     click.echo(f"检索服务：http://{settings.host}:{settings.port}/", err=True)
-    serving.serve(settings, dev=dev)
+    serving.serve(settings, dev=dev, index=index)

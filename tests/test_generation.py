@@ -174,3 +174,33 @@ def test_index_without_columns_asks_for_a_full_rebuild(make_index, make_report):
     (generation / "store" / "parts.json").unlink()
     with pytest.raises(IndexDamaged, match="reindex --full"):
         opened(directory).generation()
+
+
+@pytest.mark.parametrize("needle", ["乡", "发展"])
+def test_counts_from_the_postings_are_the_same_for_few_docs_and_many(random_index, needle):
+    """A few docs are looked up in the postings one by one; many (a common word's own
+    paragraphs) through one byte per docnum."""
+    store, texts = random_index
+    every = store.live_docs
+    expected = [texts[(r.doc, r.n)].count(needle) for r in map(store.record, every)]
+    assert store.columns.gram_counts(needle, every).tolist() == expected
+    assert store.columns.gram_counts(needle, every[::40]).tolist() == expected[::40]
+
+
+def test_a_set_against_itself_takes_the_short_way_with_the_same_answer(random_index):
+    store, _ = random_index
+    own, other = store.literal("发展"), store.literal("乡")
+    assert store.members(own.copy(), own).all()
+    assert store.positions(own.copy(), own).tolist() == list(range(len(own)))
+    assert store.members(other, own).tolist() == np.isin(other, own).tolist()
+    assert own[store.positions(np.intersect1d(other, own), own)].tolist() == \
+        np.intersect1d(other, own).tolist()
+
+
+def test_remembered_facet_counts_are_those_of_the_very_set(random_index, monkeypatch):
+    store, _ = random_index
+    monkeypatch.setattr("searchapp.index.generation.FACETS_REMEMBERED", 0)
+    first, second = store.literal("发展"), store.literal("乡")
+    expected = [store._facet_counts(first), store._facet_counts(second)]
+    assert [store.facet_counts(first.copy()), store.facet_counts(second)] == expected
+    assert store.facet_counts(first) == expected[0]  # remembered

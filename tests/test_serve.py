@@ -3,6 +3,7 @@ and uses Flask's server (without the debugger) only behind --dev."""
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import urllib.request
@@ -12,7 +13,8 @@ from urllib.parse import quote
 from conftest import run_cli
 
 from searchapp.config import Settings
-from searchapp.web.server import gunicorn_options
+from searchapp.index import build
+from searchapp.web.server import _Gunicorn, gunicorn_options, release_memory
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -57,3 +59,39 @@ def test_gunicorn_options_come_from_settings() -> None:
     options = gunicorn_options(Settings(host="0.0.0.0", port=8123, workers=3))
     assert (options["bind"], options["workers"], options["worker_class"]) == (
         "0.0.0.0:8123", 3, "gthread")
+
+
+def _reindexed(corpus: Path, index_dir: Path, text: str) -> None:
+    (corpus / "extra.txt").write_text(text, encoding="utf-8")
+    build.reindex([corpus], index_dir)
+
+
+def test_the_master_loads_the_app_once_warm_and_follows_each_reindex(tmp_path: Path) -> None:
+    """preload_app: gunicorn's master opens the generation and warms it up before forking,
+    so every worker shares those pages; it holds no Whoosh reader (workers would share its
+    file offsets), and after a reindex it opens the new generation for later workers."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    build.reindex([corpus], tmp_path / "index")
+    settings = Settings(corpus=(corpus,), index_dir=tmp_path / "index",
+                        instance_dir=tmp_path / "instance")
+    master = _Gunicorn(settings, gunicorn_options(settings))
+    try:
+        app = master.wsgi()
+        index = app.extensions["searchapp.index"]
+        first = index.opened
+        assert first is not None and first._reader is None and gc.get_freeze_count() > 0
+        master.follow_index()
+        assert index.opened is first  # nothing published since: nothing reopened
+        _reindexed(corpus, settings.index_dir, "2024年测试县政府工作报告\n\n发展氢能。\n")
+        master.follow_index()
+        assert index.opened is not first and index.opened.stamp[0] != first.stamp[0]
+    finally:
+        gc.unfreeze()
+
+
+def test_gunicorn_preloads_the_app_and_trims_memory_after_each_request() -> None:
+    options = gunicorn_options(Settings())
+    assert options["preload_app"] is True
+    assert options["post_request"] is release_memory
+    release_memory(None, None, {}, None)  # glibc's malloc_trim, or nothing elsewhere

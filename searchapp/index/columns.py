@@ -318,6 +318,12 @@ class Columns:
         the postings: overlapping, and COUNT_MAX for that many or more."""
         found = [(part.grams1 if len(gram) == 1 else part.grams2).counted(gram)
                  for part in self.parts]
+        if len(docs) * 16 > self.size:  # most of a common word's postings (发展: the count
+            # of each is memoised): one byte per docnum beats a binary search per doc
+            dense = np.zeros(self.size, np.uint8)  # 0.26 → 0.03 s for 发展 at 200×
+            for (local, counts), base, part in zip(found, self.bases, self.parts, strict=True):
+                dense[base:base + part.size][local] = counts
+            return dense[docs]
         holding = np.concatenate([d.astype(np.int64) + base for (d, _), base
                                   in zip(found, self.bases, strict=True)]) if found else \
             np.zeros(0, np.int64)

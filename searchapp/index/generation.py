@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 CACHE_BUDGET = 64 * 2**20  # bytes of memoised paragraph sets and scores, then reset
 DERIVED_MAX = 4096  # derived values kept per generation (least recently used go first)
+FACETS_REMEMBERED = 20_000  # paragraphs: facet counts of a set this large are remembered
 EMPTY = np.zeros(0, dtype=np.int32)
 
 
@@ -154,6 +155,15 @@ class Generation:
                 self._reader = self.ix.reader()
             return int(self._reader.doc_frequency("body", word))
 
+    def close_reader(self) -> None:
+        """Close Whoosh's reader (the next word statistic opens another). Whoosh reads its
+        files with seek and read: a process about to fork workers closes its reader, or they
+        would share its file offsets."""
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
     def word_postings(self, word: str) -> np.ndarray:
         """Sorted live docnums whose jieba words include `word` (the word index's postings:
         ~8 µs each in Whoosh, so for the rarer words of a paragraph, not for 发展)."""
@@ -256,6 +266,8 @@ class Generation:
     def members(self, docs: np.ndarray, of: np.ndarray) -> np.ndarray:
         """Bool per element of `docs`: is it in the sorted array `of`? Binary search for
         a few docs, a mask over every docnum for many (O(size) beats O(n log n) there)."""
+        if _same(docs, of):  # a one-word query's own set: 0.2 ms, not 9, for 发展 at 200×
+            return np.ones(len(docs), dtype=bool)
         if len(docs) * 16 > len(self.live):
             return mask(self, of)[docs]
         if not len(of):
@@ -265,6 +277,8 @@ class Generation:
 
     def positions(self, docs: np.ndarray, of: np.ndarray) -> np.ndarray:
         """Index in the sorted array `of` of each of `docs` (all in it)."""
+        if _same(docs, of):
+            return np.arange(len(docs))
         if len(docs) * 16 > len(self.live):
             where = np.zeros(len(self.live), dtype=np.int32)
             where[of] = np.arange(len(of), dtype=np.int32)
@@ -298,7 +312,15 @@ class Generation:
             raise integrity.damaged(self.stamp[0].parent) from error
 
     def facet_counts(self, docs: np.ndarray) -> dict[str, dict[str, int]]:
-        """Counts by region, year, level and top-level section over `docs`."""
+        """Counts by region, year, level and top-level section over `docs`. Those of a large
+        set are remembered for this very set of paragraphs (a reader pages through the same
+        results, or sorts them by date): 30 ms for 发展 at 200×, 2 ms to recognise the set."""
+        if len(docs) < FACETS_REMEMBERED:
+            return self._facet_counts(docs)
+        key = f"facets:{len(docs)}:{hash(np.asarray(docs, np.int32).tobytes())}"
+        return self.derived(key, lambda g: g._facet_counts(docs))  # type: ignore[return-value]
+
+    def _facet_counts(self, docs: np.ndarray) -> dict[str, dict[str, int]]:
         result = {}
         for name, facet in self.facets.items():
             counts = np.bincount(facet.ids[docs] + 1, minlength=len(facet.values) + 1)[1:]
@@ -311,6 +333,12 @@ def mask(store: Generation, docs: np.ndarray) -> np.ndarray:
     result = np.zeros(len(store.live), dtype=bool)
     result[docs] = True
     return result
+
+
+def _same(docs: np.ndarray, of: np.ndarray) -> bool:
+    """Are `docs` the sorted array `of` itself (a word's paragraphs scored against its own
+    set)? One comparison pass, only when the lengths agree."""
+    return len(docs) == len(of) and (docs is of or np.array_equal(docs, of))
 
 
 def _literal(store: Generation, needle: str) -> np.ndarray:

@@ -5,8 +5,9 @@ still opens, and answers with wrong hits: half a bodies.txt shifts every offset 
 cut (43 hits for a query that has 36). So the build records every file (hard-linked ones
 of an incremental build too) and readers check them:
   * opening a generation (read.py) compares the sizes: a stat per file, every time; and
-    the hashes of the small files (up to OPEN_HASH_BYTES: a few ms in all) and of the
-    Whoosh TOC, which Whoosh unpickles as it opens (a garbled pickle can run for minutes);
+    the hashes of the small files (up to OPEN_HASH_BYTES: JSON sidecars, small parts'
+    arrays; a few ms in all) and of the Whoosh TOC, which Whoosh unpickles as it opens (a
+    garbled pickle can run for minutes);
   * `searchapp check`, and an incremental reindex before it builds on a generation,
     compare the hashes: they read every byte (about 1 s per GB).
 meta.json itself is not listed (it holds the list); a damaged one does not parse, or
@@ -24,7 +25,8 @@ from searchapp.errors import IndexDamaged
 
 META = "meta.json"
 _CHUNK = 1 << 20
-OPEN_HASH_BYTES = 1 << 20  # files up to this size are hashed at every opening too
+OPEN_HASH_BYTES = 1 << 16  # files up to this size are hashed at every opening too (at 1 MB
+#                            a 200x generation's per-paragraph columns were: 0.15 s a start)
 _MAX_NAMED = 5  # damaged files named in a message; the rest are counted
 
 Files = dict[str, list]  # relative path (posix) -> [size, sha256 hex]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import orjson
 from whoosh import index as whoosh_index
 
 from searchapp.errors import IndexIncompatible, IndexMissing
@@ -34,6 +35,16 @@ class Index:
 
     def __repr__(self) -> str:
         return f"Index({str(self.directory)!r})"
+
+    @property
+    def opened(self) -> Generation | None:
+        """The generation opened last (None before the first), without reading CURRENT."""
+        return self._open
+
+    def published(self) -> tuple:
+        """Which generation CURRENT names: (path, inode, mtime) of its meta.json (IndexMissing
+        when there is none); cheap: two small reads and a stat, nothing opened."""
+        return _published_stamp(self.directory)
 
     def generation(self) -> Generation:
         """The published generation (IndexMissing / IndexIncompatible / IndexDamaged)."""
@@ -81,7 +92,7 @@ def open_generation(stamp: tuple, directory: Path) -> Generation:
         raise IndexIncompatible(_incompatible(directory)) from error
     try:
         columns = columns_module.open_columns(path)
-        reports = json.loads((path / "reports.json").read_text(encoding="utf-8"))
+        reports = orjson.loads((path / "reports.json").read_bytes())  # 0.27 → 0.1 s at 200×
         mined = json.loads((path / "synonyms.json").read_text(encoding="utf-8"))
     except Exception as error:  # noqa: BLE001 - zip, zlib, JSON, numpy: all say the same
         raise integrity.damaged(directory) from error

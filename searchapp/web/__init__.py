@@ -29,12 +29,14 @@ from searchapp.web import (
 )
 
 
-def create_app(settings: Settings, overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build an app serving `settings.index_dir`; `overrides` are Flask config (tests)."""
+def create_app(settings: Settings, overrides: Mapping[str, Any] | None = None,
+               index: Index | None = None) -> Flask:
+    """Build an app serving `settings.index_dir`; `overrides` are Flask config (tests);
+    `index`: that directory's Index when the caller has opened it already (serve)."""
     app = Flask(__name__)
     settings = replace(settings, instance_dir=settings.instance_path())  # fixed from now on
     app.extensions["searchapp"] = settings
-    app.extensions["searchapp.index"] = Index(settings.index_dir)
+    app.extensions["searchapp.index"] = index if index is not None else Index(settings.index_dir)
     database = open_database(settings)  # PostgreSQL: migrated now, by the session key
     app.extensions["searchapp.database"] = database
     app.config.update(TEMPLATES_AUTO_RELOAD=False)
