@@ -321,7 +321,7 @@ def test_unquoted_word_returns_every_paragraph_containing_it_first(national_inde
 
 
 @pytest.mark.slow
-def test_word_pieces_never_outrank_the_word_then_headings_then_parts(national_index, national_texts):
+def test_pieces_rank_below_the_word_then_headings_then_parts(national_index, national_texts):
     literal = containing(national_texts, "乡村振兴")
     hits = all_hits(national_index, "乡村振兴")
     assert set(hits[:len(literal)]) == literal
@@ -431,3 +431,25 @@ def test_any_text_gives_results_never_an_exception(tiny, q, region, year, page, 
     assert results.total >= len(results.hits)
     for hit in results.hits:
         assert "<" not in hit.highlight.replace("<mark>", "").replace("</mark>", "")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("q", ["发展", "经济 发展", "乡村振兴", "改革 -开放"])
+def test_a_large_result_set_kept_ranked_gives_the_same_pages(national_index, monkeypatch, q):
+    """Above scoring.REMEMBERED matches the ranked head is kept per generation: every page
+    (and the facets, kept too) must be what ranking afresh gives, asked once or again."""
+    from searchapp.search import scoring
+
+    def pages(index: object) -> list:
+        found = []
+        for page, per_page in ((1, 10), (2, 10), (1, 10), (3, 50), (20, 25)):
+            r = search.run(index, Query(q=q, page=page, per_page=per_page))
+            found.append(([(h.doc, h.paragraph, h.score) for h in r.hits], r.facets))
+        return found
+    afresh = pages(opened(national_index))
+    monkeypatch.setattr(scoring, "REMEMBERED", 1)
+    monkeypatch.setattr(search, "FACETS_REMEMBERED", 1)
+    kept = opened(national_index)
+    assert pages(kept) == afresh
+    assert pages(kept) == afresh  # answered from what was kept
+    assert any(key.startswith("rank:") for key in kept.generation()._derived)

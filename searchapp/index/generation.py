@@ -130,6 +130,11 @@ class Generation:
                 self._derived.popitem(last=False)
         return value
 
+    def forget(self, key: str) -> None:
+        """Drop a derived value (one computed under a deadline that ran out)."""
+        with self._lock:
+            self._derived.pop(key, None)
+
     def report(self, report_id: str) -> Report | None:
         """The full report (paragraphs in order, with sections), or None if unknown."""
         meta = self.reports.get(report_id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from searchapp.connections.copies import original_only
-from searchapp.index.generation import EMPTY, Generation
+from searchapp.index.generation import EMPTY, FACETS_REMEMBERED, Generation
 from searchapp.index.read import Index
 from searchapp.model import GROUPS, SORTS, FacetValue, Query, ReportGroup, Results
 from searchapp.search import feedback, hits, kinds, ranking, reports, scoring, suggest
@@ -178,7 +178,7 @@ def _facets(gen: Generation, matched: np.ndarray, parsed: ql.Parsed | None = Non
     """Region, year, level and top section (hits.py), then section kind and document type
     in their fixed order. Region and level are multi-select: each is counted as if its own
     choice were not made, so the sidebar keeps offering the others to add."""
-    facets = _counted(gen, matched)
+    facets = dict(_counted(gen, matched))  # a copy: a large set's counts are kept
     for name in ("region", "level"):
         if query is not None and parsed is not None and getattr(query, name):
             node, _ = _with_parameters(parsed, replace(query, **{name: ()}))
@@ -189,6 +189,16 @@ def _facets(gen: Generation, matched: np.ndarray, parsed: ql.Parsed | None = Non
 
 
 def _counted(gen: Generation, matched: np.ndarray) -> dict[str, list[FacetValue]]:
+    """Every facet of a result set; those of a large set are kept for this generation
+    (paging, sorting and the grouped view count the same set again: 8–18 ms for 发展 at
+    200×)."""
+    if len(matched) < FACETS_REMEMBERED:
+        return _count_facets(gen, matched)
+    key = f"facets-all:{len(matched)}:{hash(np.asarray(matched, np.int32).tobytes())}"
+    return gen.derived(key, lambda g: _count_facets(g, matched))  # type: ignore[return-value]
+
+
+def _count_facets(gen: Generation, matched: np.ndarray) -> dict[str, list[FacetValue]]:
     facets = hits.facet_values(gen, matched)
     for name, facet in (("kind", kinds.kind_facet(gen)), ("type", reports.doctype_facet(gen))):
         counts = np.bincount(facet.ids[matched] + 1, minlength=len(facet.values) + 1)[1:]
