@@ -37,6 +37,7 @@ class Options:
     keep: bool
     quick: bool = False
     load_seconds: float = 30  # the sustained 20-client load (issue 6) at the smallest scale
+    reindex_only: bool = False  # measure searchapp's reindex, nothing after it
 
 
 def environment(work: Path) -> dict[str, str]:
@@ -165,6 +166,8 @@ def measure_searchapp(corpus: corpora.Corpus, work: Path, budget: Budget,
     if result["reindex"]["returncode"] != 0:
         return result
     result |= measure_incremental(corpus, index_dir, work, budget)
+    if options.reindex_only:
+        return result
     result["library"] = measure_library(index_dir, work, budget, options.repeat,
                                         f"{corpus.scale}x-searchapp")
     return result | measure_serve(corpus, index_dir, work, budget, options)

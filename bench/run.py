@@ -4,6 +4,7 @@
     python bench/run.py                    # all scales, within --budget seconds
     python bench/run.py --quick            # 1× only, few queries: a smoke run
     python bench/run.py --scales 1,10 --out /tmp/bench
+    python bench/run.py --scales 1,50 --reindex-only   # searchapp's reindex figures alone
 
 searchapp is measured as users run it: `searchapp reindex` and `searchapp serve`
 as subprocesses (wall time, peak RSS), queries through search.run in a fresh
@@ -61,6 +62,8 @@ def run_phases(options: Options, work: Path, budget: Budget, results: dict) -> N
               (p[1] != "tantivy" or tantivy_available())]
     if options.quick:
         phases = [p for p in phases if p[1] in ("searchapp", "naive")]
+    if options.reindex_only:
+        phases = [p for p in phases if p[1] == "searchapp"]
     corpora_built: dict[int, corpora.Corpus] = {}
     for i, (scale, key, nprocs, repeat, margin) in enumerate(phases):
         guess = estimate(results, key, scale, margin)
@@ -82,8 +85,9 @@ def run_phases(options: Options, work: Path, budget: Budget, results: dict) -> N
 
 # --- profiles ---------------------------------------------------------------------------------
 
-def profile(work: Path, out: Path, budget: Budget) -> list[Path]:
-    """Where the time goes: reindex over a sample corpus, search.run over the mix at 1×."""
+def profile(work: Path, out: Path, budget: Budget, search: bool = True) -> list[Path]:
+    """Where the time goes: reindex over a sample corpus, search.run over the mix at 1×
+    (unless not `search`)."""
     written = []
     sample = _sample_corpus(work / "profile-sample")
     target = out / "profile-reindex.txt"
@@ -94,7 +98,7 @@ def profile(work: Path, out: Path, budget: Budget) -> list[Path]:
                   timeout=max(1.0, budget.left()))
         written.append(target)
     target = out / "profile-search.txt"
-    if (work / "index-1x").exists() and budget.allows("search profile", 40):
+    if search and (work / "index-1x").exists() and budget.allows("search profile", 40):
         log("profiling search.run over the mix at 1×")
         procs.run([PYTHON, str(HERE / "libquery.py"), str(work / "index-1x"), "--profile",
                    str(target)], work / "profile-search", timeout=max(1.0, budget.left()))
@@ -151,6 +155,9 @@ def parse_options(argv: list[str] | None = None) -> Options:
                              "fit are skipped and listed")
     parser.add_argument("--workers", type=int, default=2, help="`serve --workers` (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep corpora and indexes in OUT/work")
+    parser.add_argument("--reindex-only", action="store_true",
+                        help="searchapp's full and incremental reindex only (no queries, no "
+                             "server, no other engines)")
     args = parser.parse_args(argv)
     try:
         scales = [1] if args.quick else sorted({int(s) for s in args.scales.split(",")})
@@ -163,7 +170,8 @@ def parse_options(argv: list[str] | None = None) -> Options:
                    repeat=1 if args.quick else 5,
                    http_requests=light if args.quick else {1: 100, 4: 200, 16: 320},
                    http_seconds=10 if args.quick else 30, workers=args.workers, keep=args.keep,
-                   quick=args.quick, load_seconds=5 if args.quick else 30)
+                   quick=args.quick, load_seconds=5 if args.quick else 30,
+                   reindex_only=args.reindex_only)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -179,7 +187,8 @@ def main(argv: list[str] | None = None) -> None:
     results["targets"] = report.targets(results)
     if not all(t["met"] for t in results["targets"]):
         results["profiles"] = [*incremental_profiles(results),
-                               *map(str, profile(work, options.out, budget))]
+                               *map(str, profile(work, options.out, budget,
+                                                 search=not options.reindex_only))]
         results["targets"] = report.targets(results)
     results["skipped"] = budget.skipped
     results["seconds"] = budget.seconds - budget.left()

@@ -7,9 +7,10 @@ this adapter is the only place that knows about terminals.
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 _UNITS = {"read": "reports", "index": "paragraphs"}
 _LOG_STEPS = 10  # log lines per stage when not on a terminal
@@ -34,6 +35,8 @@ class Reporter:
                 self._line(f"{stage}…")
                 return
             if self.tty:
+                from tqdm import tqdm  # only a terminal draws a bar: 20 ms of every reindex
+
                 self.bar = tqdm(total=total, unit=" " + _UNITS.get(stage, "items"),
                                 desc=stage, file=self.stream, leave=False)
         if self.bar is not None:

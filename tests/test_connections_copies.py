@@ -283,3 +283,33 @@ def test_text_shorter_than_a_run_is_never_copied(make_index, make_report) -> Non
         county("c", 2023, short, make_report=make_report),
     ])
     assert notes(directory, "c") == {}
+
+
+@pytest.mark.parametrize(("sources", "expected"), [
+    ([("n2021", 2021), ("n2023", 2023)], "n2023"),  # the same paragraph: the latest year's
+    ([("n-a", 2023), ("n-b", 2023)], "n-a"),  # of one year: the first indexed
+], ids=["latest-year", "first-of-a-year"])
+def test_a_paragraph_several_sources_hold_word_for_word_names_the_preferred_one(
+        make_index, make_report, sources, expected) -> None:
+    """Identical source paragraphs are indexed once (told apart by their fingerprints):
+    the one kept is the one a copy must name."""
+    directory = make_index([
+        *(national(rid, year, "各位代表：", NATIONAL, make_report=make_report)
+          for rid, year in sources),
+        county("c", 2023, NATIONAL, make_report=make_report),
+    ])
+    assert notes(directory, "c") == {1: (expected, 2, 1.0)}
+
+
+def test_fingerprints_tell_bodies_apart_by_their_text_only() -> None:
+    from searchapp.index.columns import SEP
+    from searchapp.index.columns_write import fingerprints
+
+    bodies = ["十四五规划", "十四五规划", "十五四规划", "十四五规", "", "十四五规划纲要",
+              "十四五规划"]
+    points = np.frombuffer("".join(b + SEP for b in bodies).encode("utf-32-le"), np.uint32)
+    offsets = np.cumsum([0, *(len(b) + 1 for b in bodies)])
+    found = fingerprints(points, offsets).tolist()
+    assert found[0] == found[1] == found[6]  # the same text wherever it sits
+    assert len({found[i] for i in (0, 2, 3, 4, 5)}) == 5  # swapped, shorter, empty, longer
+    assert found == fingerprints(points.astype(np.uint16), offsets).tolist()  # UTF-16 part

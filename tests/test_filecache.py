@@ -10,6 +10,7 @@ import pytest
 from conftest import list_reports, load_report
 
 from searchapp.index import build as index
+from searchapp.index import filecache, writing
 from searchapp.index import generations as publish
 from searchapp.ingest import corpus
 
@@ -96,3 +97,31 @@ def test_full_reads_every_file(tmp_path: Path, files: Path, parsed: list[str]) -
     parsed.clear()
     index.reindex([files], tmp_path / "index", full=True)
     assert sorted(parsed) == sorted(p.name for p in files.iterdir())
+
+
+def test_a_record_of_another_layout_is_not_trusted(tmp_path: Path, files: Path,
+                                                   parsed: list[str], monkeypatch) -> None:
+    """files.marshal is a cache: one this version cannot read means every file is parsed
+    again, and the update is still an update."""
+    index.reindex([files], tmp_path / "index")
+    monkeypatch.setattr(filecache, "RECORD", filecache.RECORD + 1)
+    (files / "d.txt").write_text("某市2024年政府工作报告\n\n优化营商环境。\n", encoding="utf-8")
+    parsed.clear()
+    update = index.reindex([files], tmp_path / "index")
+    assert sorted(parsed) == sorted(p.name for p in files.iterdir())
+    assert (update.full, update.added, update.changed) == (False, 1, 0)
+    index.reindex([files], tmp_path / "fresh", full=True)
+    assert _sidecars(tmp_path / "index") == _sidecars(tmp_path / "fresh")
+
+
+def test_the_dictionary_is_made_again_only_when_its_terms_change(
+        tmp_path: Path, files: Path, monkeypatch) -> None:
+    made: list[int] = []
+    real = writing.project_dictionary
+    monkeypatch.setattr(writing, "project_dictionary",
+                        lambda mined: made.append(1) or real(mined))
+    index.reindex([files], tmp_path / "index")
+    (files / "d.txt").write_text("某市2024年政府工作报告\n\n优化营商环境。\n", encoding="utf-8")
+    assert (index.reindex([files], tmp_path / "index").full, len(made)) == (False, 1)
+    (files / "e.txt").write_text("某县2024年政府工作报告\n\n推进“桑坡模式”。\n", encoding="utf-8")
+    assert (index.reindex([files], tmp_path / "index").full, len(made) > 1) == (True, True)

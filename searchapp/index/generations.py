@@ -291,13 +291,15 @@ def write_json_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-FORMAT = 7  # bump whenever the schema, the analysis (normalize, tokenizers) or these files change
+FORMAT = 8  # bump whenever the schema, the analysis (normalize, tokenizers) or these files change
 #            5: meta.json lists every file's size and sha256 (integrity.py)
 #            6: the store as one .npy per array and bodies.u32 (memory-mapped), parts.json
 #               an object counting the full build's parts; no stored `key` field
 #            7: gram postings with occurrences (grams*.counts.npy), bodies.u16 when they
 #               fit, the generation-wide columns (whole.*), the text kept once (Whoosh
 #               stores nothing; originals.* and the `path` column rebuild what a hit shows)
+#            8: files.marshal (with each report's metadata and the dictionary) instead of
+#               files.json; a fingerprint per body in each part (fingerprints.npy)
 
 
 def read_meta(generation: Path) -> dict | None:

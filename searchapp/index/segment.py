@@ -6,7 +6,7 @@ counted and sorted with numpy, and each posting list is written a block at a
 time in the W3Codec block format, uncompressed (zlib saved little on these
 short lists and cost a fifth of the writing time), so Whoosh reads the files
 as if it had written them itself; a block's doc deltas and frequencies are
-pickled as compact arrays (_compact), which Whoosh's reader takes as it takes
+pickled as compact arrays (_array_codes), which Whoosh's reader takes as it takes
 its own tuples.
 
 Files: Whoosh's (the TOC `_MAIN_<n>.toc`, and per segment `MAIN_<id>.trm`,
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pickle
 import struct
+import zlib
 from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -43,7 +44,9 @@ _TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo's layout, written for a who
 _EXTENT = struct.Struct("!qi")  # offset (long) and length (int) of a posting list
 _BLOCK_LENGTH = struct.Struct("!i")
 _RECORD_LENGTHS = struct.Struct("!ii")  # HashWriter's key and value lengths
-_STORED = columns.PickleColumn(columns.CompressedBytesColumn(level=0))  # W3's STORED_COLUMN
+# W3's STORED_COLUMN, PickleColumn(CompressedBytesColumn(level=0)), is this column fed
+# each value pickled (protocol 2) and deflated (level 0): _write_documents does both itself
+_STORED_BYTES = columns.VarBytesColumn()
 _LENGTH_BYTES = np.asarray(_length_byte_cache, dtype=np.int64)
 
 
@@ -92,10 +95,16 @@ def _write_documents(storage: FileStorage, segment: W3Segment, stored: Sequence[
     """The stored-fields and field-length columns, as W3PerDocWriter lays them out.
 
     Stored fields are deflated at level 0: report text barely compresses (-28 %)
-    and level 3 cost ten times the pickling."""
-    with _column(storage, segment, "_stored", _STORED) as column:
+    and level 3 cost ten times the pickling. Each stored object is pickled and deflated
+    once however many documents share it (writing.py gives every one the same empty
+    dict: Whoosh stores nothing), not once per document as STORED_COLUMN's writer would."""
+    blobs: dict[int, bytes] = {}  # id of a stored object -> its pickled, deflated bytes
+    with _column(storage, segment, "_stored", _STORED_BYTES) as column:
         for docnum, values in enumerate(stored):
-            column.add(docnum, values)
+            blob = blobs.get(id(values))
+            if blob is None:
+                blob = blobs[id(values)] = zlib.compress(pickle.dumps(values, 2), 0)
+            column.add(docnum, blob)
     for name, counts in lengths.items():
         with _column(storage, segment, f"_{name}_len", LENGTHS_COLUMN) as column:
             for docnum, byte in enumerate(_length_byte(counts).tolist()):
@@ -180,23 +189,27 @@ def _write_posting_lists(postfile, postings: Postings,  # noqa: ANN001 - a whoos
         chunk = slice(c, c + CHUNK)
         lo, hi = int(block_starts[c]), int(block_ends[chunk][-1])
         stats = _block_stats(block_starts[chunk] - lo, weights[lo:hi], length_bytes[lo:hi])
-        delta_list = deltas[lo:hi].tolist()
-        weight_list = (postings.freqs[lo:hi] if postings.freqs is not None
-                       else np.ones(hi - lo, np.int64)).tolist()
+        freqs = postings.freqs[lo:hi] if postings.freqs is not None \
+            else np.ones(hi - lo, np.int64)
+        delta_list, weight_list = deltas[lo:hi].tolist(), freqs.tolist()
+        delta_codes = _array_codes(deltas[lo:hi], block_starts[chunk] - lo)
+        weight_codes = _array_codes(freqs, block_starts[chunk] - lo)
         values = postings.freqs[lo:hi].astype(">u4").tobytes() \
             if postings.freqs is not None else None
         out = bytearray()
-        for b, start, end, last, last_doc, block in zip(
+        for b, start, end, last, last_doc, block, delta_code, weight_code in zip(
                 range(c, c + len(stats)), (block_starts[chunk] - lo).tolist(),
                 (block_ends[chunk] - lo).tolist(), last_of_term[chunk].tolist(),
-                docs[block_ends[chunk] - 1].tolist(), stats, strict=True):
+                docs[block_ends[chunk] - 1].tolist(), stats, delta_codes, weight_codes,
+                strict=True):
             if b == 0 or last_of_term[b - 1]:  # a term's first block: its header first
                 term_start = position + len(out)
                 out += WHOOSH3_HEADER_MAGIC
             count, maxweight, minlen, maxlen, same, all_one = block
-            block_weights = None if all_one else (float(weight_list[start]) if same
-                                                  else _compact(weight_list[start:end]))
-            data = pickle.dumps((_compact(delta_list[start:end]), block_weights,
+            block_weights = None if all_one else (
+                float(weight_list[start]) if same
+                else _sequence(weight_list[start:end], weight_code))
+            data = pickle.dumps((_sequence(delta_list[start:end], delta_code), block_weights,
                                  values[4 * start:4 * end] if values is not None else None),
                                 pickle.HIGHEST_PROTOCOL)
             info = pickle.dumps((count, last_doc, maxweight, 0, minlen, maxlen), 2)
@@ -211,20 +224,24 @@ def _write_posting_lists(postfile, postings: Postings,  # noqa: ANN001 - a whoos
     return _term_infos(postings, weights, lengths, extents)
 
 
-def _compact(numbers: list[int]) -> tuple[int, ...] | array:
-    """Doc deltas or term frequencies of a block as Whoosh reads them (any sequence of
-    numbers), in the fewest bytes: a tuple of ints (pickled in 2, 3 or 5 bytes each), or an
-    array of 1, 2 or 4-byte items when that is smaller despite its ~80 bytes of pickling (a
-    block's first doc delta is the docnum itself). A pickled float took 9 bytes a posting:
-    half the word postings' size."""
-    if len(numbers) * 5 < ARRAY_BYTES:  # short: a tuple is smaller whatever the numbers
-        return tuple(numbers)
-    widths = np.asarray(numbers)
-    as_tuple = int((2 + (widths >= 1 << 8) + 2 * (widths >= 1 << 16)).sum())
-    top = int(widths.max())
-    code, size = ("B", 1) if top < 1 << 8 else ("H", 2) if top < 1 << 16 else ("I", 4)
-    return array(code, numbers) if size * len(numbers) + ARRAY_BYTES < as_tuple \
-        else tuple(numbers)
+def _array_codes(numbers: np.ndarray, starts: np.ndarray) -> list[str]:
+    """How each block of `numbers` (doc deltas or term frequencies; blocks begin at
+    `starts`) is pickled in the fewest bytes: "" for a tuple of ints (2, 3 or 5 bytes
+    each), else the code of an array of 1, 2 or 4-byte items, when that is smaller
+    despite its ~80 bytes of pickling (a block's first doc delta is the docnum itself). A
+    pickled float took 9 bytes a posting: half the word postings' size. Decided for a
+    chunk of blocks at once: numpy called per block cost a third of the segment writing."""
+    counts = np.diff(np.append(starts, len(numbers)))
+    as_tuple = 2 * counts + np.add.reduceat((numbers >= 1 << 8).astype(np.int64), starts) \
+        + 2 * np.add.reduceat((numbers >= 1 << 16).astype(np.int64), starts)
+    top = np.maximum.reduceat(numbers, starts)
+    size = np.where(top < 1 << 8, 1, np.where(top < 1 << 16, 2, 4))
+    smaller = (counts * 5 >= ARRAY_BYTES) & (size * counts + ARRAY_BYTES < as_tuple)
+    return np.where(smaller, np.asarray(["", "B", "H", "", "I"])[size], "").tolist()
+
+
+def _sequence(numbers: list[int], code: str) -> tuple[int, ...] | array:
+    return array(code, numbers) if code else tuple(numbers)
 
 
 def _length_byte(lengths: np.ndarray) -> np.ndarray:

@@ -29,7 +29,10 @@ class Spool:
         self._end = 0
 
     def put(self, report: Report) -> None:
-        """Keep the report's paragraphs here and drop them from the report."""
+        """Keep the report's paragraphs here and drop them from the report. A report
+        without any (one reused from files.marshal) is not written: it reads back as []."""
+        if not report.paragraphs:
+            return
         data = marshal.dumps([(p.n, p.text, p.section, p.heading_level)
                               for p in report.paragraphs])
         os.pwrite(self._file.fileno(), data, self._end)

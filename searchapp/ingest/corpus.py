@@ -259,7 +259,10 @@ def read_corpus_with(paths: Iterable[Path], warn: Warn | None,
             warn(f"{path}: no such file or directory; skipped")
             continue
         root_rules = rules or _rules_for(root, warn)
-        for file in (f for f in files if f.resolve() not in read):
-            read.add(file.resolve())
+        for file in files:
+            real = file.resolve()
+            if real in read:
+                continue
+            read.add(real)
             for report in read_one(file, root, root_rules):
                 yield _unique(report, seen, warn)

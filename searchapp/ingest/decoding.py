@@ -11,8 +11,6 @@ import codecs
 import re
 from dataclasses import dataclass, replace
 
-from charset_normalizer import from_bytes
-
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 # Encodings charset-normalizer may propose that make sense for Chinese text.
@@ -66,6 +64,9 @@ def _mostly_utf8(data: bytes) -> bool:
 
 
 def _guess(data: bytes) -> Decoded:
+    # imported here: only a file in none of the usual encodings needs it (25 ms at start)
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data[:65536]).best()
     if best is not None and best.encoding.lower() in _CJK:
         return _lenient(data, best.encoding)

@@ -106,11 +106,17 @@ class _Numbering(dict):
 
 
 def _index_words(word: str, has_word: Callable[[str], bool]) -> list[str]:
-    """What one occurrence of a segmenter word emits in index mode: itself and its sub-words."""
+    """What one occurrence of a segmenter word emits in index mode: itself and its sub-words
+    (as spans() gives them, without a generator per word: the writer asks for each distinct
+    word of a batch)."""
     if not _keep(word):
         return []
-    return [word, *(sub for sub, _, _, _ in _subwords(word, 0, 0, has_word))] \
-        if len(word) > 2 else [word]
+    found = [word]
+    if len(word) > 2:
+        for size in range(2, min(len(word), _MAX_SUBWORD + 1)):
+            found += [sub for i in range(len(word) - size + 1)
+                      if has_word(sub := word[i:i + size])]
+    return found
 
 
 def _subwords(word: str, pos: int, start: int,
