@@ -95,3 +95,11 @@ def test_gunicorn_preloads_the_app_and_trims_memory_after_each_request() -> None
     assert options["preload_app"] is True
     assert options["post_request"] is release_memory
     release_memory(None, None, {}, None)  # glibc's malloc_trim, or nothing elsewhere
+
+
+def test_the_warm_up_search_is_a_common_word_within_one_region(tmp_path: Path) -> None:
+    from searchapp.index.read import Index
+    from searchapp.web.server import warm_query
+    build.reindex([SEEDS], tmp_path / "index")
+    assert warm_query(Index(tmp_path / "index")) in (
+        {"q": "工作", "region": "孟州市"}, {"q": "工作", "region": "沁阳市"})

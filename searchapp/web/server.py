@@ -71,7 +71,16 @@ def check_instance(settings: Settings, index_existed: bool = False) -> Database:
     return database
 
 
-WARM_PATH = "/api/search?q=%E5%B7%A5%E4%BD%9C"  # 工作: any common word takes every step
+WARM_PATH = "/api/search"
+WARM_WORD = "工作"  # a common word takes every step of a search
+
+
+def warm_query(index: Index) -> dict[str, str]:
+    """The warm-up search: a common word within one region, so it takes every step while
+    ranking only that region's paragraphs (工作 over a whole 200× index: 0.2 s of start)."""
+    reports = index.generation().reports
+    region = next((m.get("region") for m in reports.values() if m.get("region")), None)
+    return {"q": WARM_WORD, **({"region": region} if region else {})}
 
 
 def warm_up(app: Flask) -> None:
@@ -85,7 +94,8 @@ def warm_up(app: Flask) -> None:
         index = app.extensions["searchapp.index"]
         search.warm(index)
         host = (app.config.get("TRUSTED_HOSTS") or ["localhost"])[0].lstrip(".")
-        app.test_client().get(WARM_PATH, base_url=f"http://{host}")
+        app.test_client().get(WARM_PATH, query_string=warm_query(index),
+                              base_url=f"http://{host}")
         index.opened.close_reader()  # forked workers must not share Whoosh's file offsets
     except Exception:  # noqa: BLE001 - never stop a server from booting over a warm-up
         logging.getLogger("searchapp").exception("warm-up search failed")
