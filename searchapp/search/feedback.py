@@ -15,6 +15,7 @@ from collections import Counter
 import numpy as np
 
 from searchapp.index.generation import Generation
+from searchapp.text.dictionary import jieba_for
 
 TOP_DOCS = 20  # best hits read for feedback
 MIN_SHARED = 3  # a word must occur in this many of them
@@ -31,8 +32,10 @@ def feedback_terms(gen: Generation, top: np.ndarray, own: set[str],
     if gen.size < MIN_PARAGRAPHS:
         return ()
     shared: Counter[str] = Counter()
-    for docnum in top[:TOP_DOCS].tolist():
-        shared.update({w for w in gen.pieces(gen.body(docnum))
+    segmenter = jieba_for(gen.analyzer.dictionary)  # type: ignore[attr-defined]
+    for docnum in top[:TOP_DOCS].tolist():  # the body's words as gen.pieces cuts them,
+        # without its per-word Python steps (18 ms of a cold query for 20 paragraphs)
+        shared.update({w for w in set(segmenter.cut(gen.body(docnum)))
                        if _usable(w, own) and w not in searched})
     limit = MAX_SHARE * gen.size
     scored = []
@@ -46,6 +49,8 @@ def feedback_terms(gen: Generation, top: np.ndarray, own: set[str],
 
 
 def _usable(word: str, own: set[str]) -> bool:
-    """A content word: no digits or ordinals (第一, 2023年), not the query's own words."""
-    return len(word) >= 2 and not any(c.isdigit() for c in word) and \
+    """A content word: letters, no digits or ordinals (第一, 2023年), not the query's own
+    words."""
+    return len(word) >= 2 and any(c.isalnum() for c in word) and \
+        not any(c.isdigit() for c in word) and \
         not word.startswith("第") and not any(word in e or e in word for e in own)
