@@ -39,6 +39,13 @@ def test_the_specific_part_alone_must_be_a_word_not_straddle_two(make_index):
     assert [(h.paragraph, h.note) for h in hits] == [(1, "不含「民营经济」，含「民营」")]
 
 
+def test_a_word_kept_whole_is_found_by_the_one_longer_word_inside_it(make_index):
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(60)]
+    directory = make_index([report_of("综合整治“内卷式”竞争，维护公平竞争秩序。", *filler)])
+    results = searching.run(opened(directory), Query(q="反内卷"))
+    assert [(h.paragraph, h.note) for h in results.hits] == [(1, "不含「反内卷」，含「内卷」")]
+
+
 def test_a_count_is_never_the_specific_part(make_index):
     filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(120)]
     directory = make_index([report_of("五大发展理念深入人心。", *filler)])

@@ -69,7 +69,7 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     pieces = _pieces(gen, own)
     if pieces:
         alternatives.append(Alternative(pieces, PIECES))
-    parts = _parts(gen, own, [normalize(e) for e in expansions], pieces)
+    parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or _inner(gen, own))
     alternatives.append(Alternative((own,), SECTION))
     alternatives += [Alternative((part,), PART) for part in parts]
     return Leaf(tuple(alternatives), expansions + tuple(parts))
@@ -89,6 +89,13 @@ def _parts(gen: Generation, own: str, expansions: list[str],
             found.append(rarest)
     taken = {own, *expansions}
     return [p for p in dict.fromkeys(found) if p not in taken and own not in p]
+
+
+def _inner(gen: Generation, word: str) -> tuple[str, ...]:
+    """For a word jieba keeps whole and that holds just one longer word (反内卷: 内卷, 首台套:
+    首台), that word: a candidate for the specific part, although it cannot be a piece."""
+    inner = [p for p in gen.subwords(word) if len(p) > 1]
+    return tuple(inner) if len(inner) == 1 else ()
 
 
 def _pieces(gen: Generation, word: str) -> tuple[str, ...]:
