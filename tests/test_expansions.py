@@ -41,9 +41,19 @@ def test_the_specific_part_alone_must_be_a_word_not_straddle_two(make_index):
 
 def test_a_word_kept_whole_is_found_by_the_one_longer_word_inside_it(make_index):
     filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(60)]
-    directory = make_index([report_of("综合整治“内卷式”竞争，维护公平竞争秩序。", *filler)])
-    results = searching.run(opened(directory), Query(q="反内卷"))
-    assert [(h.paragraph, h.note) for h in results.hits] == [(1, "不含「反内卷」，含「内卷」")]
+    directory = make_index([report_of("依法查处垄断和不正当竞争行为。", *filler)])
+    results = searching.run(opened(directory), Query(q="反垄断"))
+    assert [(h.paragraph, h.note) for h in results.hits] == [(1, "不含「反垄断」，含「垄断」")]
+
+
+def test_a_piece_straddling_two_others_is_never_the_specific_part(make_index):
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(120)]
+    common = ["培育消费市场。", "落实安全主体责任。"] * 3
+    directory = make_index([report_of("激发市场主体活力。", "场主负责日常管理，场主每月报告。",
+                                      *common, *filler)])
+    results = searching.run(opened(directory), Query(q="市场主体"))
+    assert [h.paragraph for h in results.hits] == [1]
+    assert "场主" not in results.expanded
 
 
 def test_a_count_is_never_the_specific_part(make_index):

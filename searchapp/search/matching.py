@@ -104,9 +104,18 @@ def _pieces(gen: Generation, word: str) -> tuple[str, ...]:
     pieces = gen.pieces(word)
     if len(pieces) < 2:
         inner = gen.subwords(word)
-        pieces = [p for p in inner if not any(p != q and p in q for q in inner)]
+        pieces = _cover(word, [p for p in inner if not any(p != q and p in q for q in inner)])
     pieces = list(dict.fromkeys(p for p in pieces if len(p) > 1 and p != word))
     return tuple(pieces) if len(pieces) > 1 else ()
+
+
+def _cover(word: str, inner: list[str]) -> list[str]:
+    """The inner words without those straddling two others: 市场 and 主体 of 市场主体, not
+    场主, which begins inside one and ends inside the next (and, being rarest, was taken for
+    the specific part). 小企业 of 中小企业 overlaps only 中小 and stays."""
+    spans = [(word.find(p), word.find(p) + len(p)) for p in inner]
+    return [p for p, (start, end) in zip(inner, spans, strict=True)
+            if not (any(a < start < b for a, b in spans) and any(a < end < b for a, b in spans))]
 
 
 def evaluate(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> np.ndarray:
