@@ -25,6 +25,24 @@ def test_proximity_is_searched_as_all_words_with_a_notice():
     assert parsed.notice == "暂不支持 ~5 邻近检索，已改为同时包含这些词（彼此靠近的排在前面）。"
 
 
+def test_a_near_operator_is_searched_as_all_words_with_a_notice():
+    parsed = ql.parse("乡村 NEAR/3 振兴")
+    assert parsed.node == And((Term("乡村"), Term("振兴")))
+    assert parsed.notice == "暂不支持 NEAR/3 邻近检索，已改为同时包含这些词（彼此靠近的排在前面）。"
+
+
+@pytest.mark.parametrize("text", ["营商环境^2 民营", "营商环境~ 民营", "营商环境~0.8 民营"],
+                         ids=["boost", "fuzzy", "fuzzy with a similarity"])
+def test_boosts_and_fuzzy_marks_are_dropped_with_a_notice(text):
+    parsed = ql.parse(text)
+    assert parsed.node == And((Term("营商环境"), Term("民营")))
+    assert parsed.notice == "不支持 ^ 加权和 ~ 模糊检索，已按普通文字检索。"
+
+
+def test_a_tilde_inside_a_year_range_is_not_a_fuzzy_mark():
+    assert ql.parse("year:2019~2023 营商环境").notice is None
+
+
 def test_wildcards_are_dropped_with_a_notice():
     parsed = ql.parse("经济* 改革")
     assert parsed.node == And((Term("经济"), Term("改革")))
