@@ -112,6 +112,20 @@ def test_feedback_words_find_paragraphs_that_never_name_the_topic(make_index):
     assert results.hits[4].note and results.hits[4].note.startswith("不含「粮食安全」")
 
 
+def test_a_region_or_year_filter_keeps_the_feedback_tier(make_index):
+    about = [f"抓好粮食安全，稳定粮食播种面积，加强耕地保护，提高储备能力{i}。" for i in range(4)]
+    unnamed = "严格耕地保护，稳定播种面积，充实地方储备。"
+    filler = [f"推进第{i}批城市更新项目，改造老旧小区。" for i in range(1000)]
+    report = report_of(*about, unnamed, *filler)
+    report.region, report.year = "孟州市", 2024
+    directory = make_index([report])
+    for query in (Query(q="粮食安全", region="孟州市"), Query(q="粮食安全", year="2024"),
+                  Query(q="粮食安全 year:2024")):
+        hits = searching.run(opened(directory), query).hits
+        assert [h.paragraph for h in hits][:5] == [1, 2, 3, 4, 5], query
+        assert hits[4].note and hits[4].note.startswith("不含「粮食安全」"), query
+
+
 def test_a_short_form_finds_its_long_form_inferred_from_the_corpus(make_index):
     long_form = [f"深化自由贸易试验区改革，第{i}批制度创新成果复制推广。" for i in range(4)]
     directory = make_index([report_of("自贸区建设取得新进展。", *long_form, "发展现代农业。")])

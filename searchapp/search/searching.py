@@ -307,11 +307,19 @@ def _with_parameters(parsed: ql.Parsed, query: Query) -> tuple[ql.Node | None, l
 
 
 def _feedback_applies(node: ql.Node | None) -> bool:
-    """Unquoted words with expansion on, all required (中小企业 融资): the query a reader
-    types for a topic. Not for phrases, `=word`, OR or NOT: those say exactly what to find."""
+    """Unquoted words with expansion on, all required (中小企业 融资), perhaps narrowed by
+    region, year or other filters: the query a reader types for a topic. Not for phrases,
+    `=word`, OR or NOT: those say exactly what to find."""
+    parts = _conjuncts(node) if node is not None else []
+    words = [p for p in parts if not isinstance(p, ql.Filter)]
+    return bool(words) and all(isinstance(w, ql.Term) and not w.literal for w in words)
+
+
+def _conjuncts(node: ql.Node) -> list[ql.Node]:
+    """The nodes ANDed together at the top (a query's words and the page's filters)."""
     if isinstance(node, ql.And):
-        return all(isinstance(c, ql.Term) and not c.literal for c in node.children)
-    return isinstance(node, ql.Term) and not node.literal
+        return [part for child in node.children for part in _conjuncts(child)]
+    return [node]
 
 
 def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
