@@ -5,8 +5,9 @@
         --pool "营商环境" --pool "投资环境" --pool "办事 企业" [--count]
 
 Each --pool is a group of space-separated strings that must all occur in a paragraph
-(compared after normalisation: width, Traditional→Simplified, case); a paragraph is pooled
-when any group matches. Prints one block per pooled paragraph — report#n, region, year,
+(compared after normalisation: width, Traditional→Simplified, case); a group written
+`§营商环境` must occur in the paragraph's section path (the headings above it) instead. A
+paragraph is pooled when any group matches. Prints one block per pooled paragraph — report#n, region, year,
 heading level, section path, the groups it matched, its full text — or with --count only
 the pool sizes. Paragraph ids are the index's own (report id, paragraph number).
 """
@@ -21,12 +22,15 @@ from searchapp.text.normalize import normalize
 
 
 def pooled(corpus: list[Path], pools: list[str]) -> tuple[list[tuple], list[int]]:
-    groups = [[normalize(word) for word in group.split()] for group in pools]
+    groups = [[normalize(word) for word in group.removeprefix("§").split()] for group in pools]
+    in_heading = [group.startswith("§") for group in pools]
     found, sizes = [], [0] * len(groups)
     for report in read_corpus(corpus):
         for paragraph in report.paragraphs:
             text = normalize(paragraph.text)
-            matched = [i for i, group in enumerate(groups) if all(w in text for w in group)]
+            path = normalize(" ".join(paragraph.section))
+            matched = [i for i, group in enumerate(groups)
+                       if all(w in (path if in_heading[i] else text) for w in group)]
             for i in matched:
                 sizes[i] += 1
             if matched:
