@@ -46,6 +46,15 @@ def test_a_word_kept_whole_is_found_by_the_one_longer_word_inside_it(make_index)
     assert [(h.paragraph, h.note) for h in results.hits] == [(1, "不含「反垄断」，含「垄断」")]
 
 
+def test_the_one_word_beside_a_verb_names_the_topic_though_commoner_than_a_part(make_index):
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(100)]
+    about = ["实际利用外资增长5%。", "外资企业投资项目加快落地。", "优化外资促进服务。"]
+    directory = make_index([report_of(*about, *filler)])  # 外资 in 3% of the paragraphs
+    hits = searching.run(opened(directory), Query(q="稳外资")).hits
+    assert sorted((h.paragraph, h.note) for h in hits) == [(n, "不含「稳外资」，含「外资」")
+                                                           for n in (1, 2, 3)]
+
+
 def test_a_piece_straddling_two_others_is_never_the_specific_part(make_index):
     filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(120)]
     common = ["培育消费市场。", "落实安全主体责任。"] * 3

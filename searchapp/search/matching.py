@@ -40,6 +40,7 @@ from searchapp.text.synonyms import expand
 
 OWN, EXPANSION, PIECES, SECTION, PART, FEEDBACK = 5, 4, 3, 2, 1, 0
 PART_MAX_SHARE = 0.02  # a piece in more paragraphs than this is not specific enough alone
+ALONE_MAX_SHARE = 0.05  # the same for the one word beside single characters (外资 of 稳外资)
 _PART_SPLIT = re.compile(r"[、，,；;\s]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
 _COUNTING = re.compile(r"[一二两三四五六七八九十百千万][\u4e00-\u9fff]")  # 三大 (三大工程): a count
@@ -69,14 +70,16 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     pieces = _pieces(gen, own)
     if pieces:
         alternatives.append(Alternative(pieces, PIECES))
-    parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or _inner(gen, own))
+    inner = () if pieces else _inner(gen, own)
+    parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or inner,
+                   ALONE_MAX_SHARE if inner else PART_MAX_SHARE)
     alternatives.append(Alternative((own,), SECTION))
     alternatives += [Alternative((part,), PART) for part in parts]
     return Leaf(tuple(alternatives), expansions + tuple(parts))
 
 
 def _parts(gen: Generation, own: str, expansions: list[str],
-           pieces: tuple[str, ...]) -> list[str]:
+           pieces: tuple[str, ...], max_share: float) -> list[str]:
     """PART needles: the parts of multi-part expansions, and the rarest piece of the word
     when it is rare enough to stand for the topic alone — never a count (三大 of 三大工程,
     一带 of 一带一路: a number and one character say nothing about the topic)."""
@@ -85,15 +88,16 @@ def _parts(gen: Generation, own: str, expansions: list[str],
     present = [p for p in pieces if len(gen.literal(p)) and not _COUNTING.fullmatch(p)]
     if present:
         rarest = min(present, key=lambda p: len(gen.literal(p)))
-        if len(gen.literal(rarest)) <= PART_MAX_SHARE * max(gen.size, 1):
+        if len(gen.literal(rarest)) <= max_share * max(gen.size, 1):
             found.append(rarest)
     taken = {own, *expansions}
     return [p for p in dict.fromkeys(found) if p not in taken and own not in p]
 
 
 def _inner(gen: Generation, word: str) -> tuple[str, ...]:
-    """For a word jieba keeps whole and that holds just one longer word (反内卷: 内卷, 首台套:
-    首台), that word: a candidate for the specific part, although it cannot be a piece."""
+    """For a word that is one longer word beside single characters (反内卷: 内卷, 稳外资:
+    外资, 首台套: 首台), that word: it names the topic (the characters are a verb or an
+    affix), so it is a candidate for the specific part, held to ALONE_MAX_SHARE."""
     inner = [p for p in gen.subwords(word) if len(p) > 1]
     return tuple(inner) if len(inner) == 1 else ()
 
