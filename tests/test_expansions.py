@@ -145,6 +145,13 @@ def test_a_short_form_finds_its_long_form_inferred_from_the_corpus(make_index):
 
 
 
+def test_a_long_form_must_begin_a_word_where_the_reports_write_it(make_index):
+    inside = [f"加强事中事后监管，第{i}批事项纳入清单。" for i in range(4)]
+    directory = make_index([report_of("强监管要求落到实处。", *inside, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="强监管"))
+    assert not any(form.startswith("强事") for form in results.expanded)  # 强 of 加强
+
+
 def lending(make_index):
     """Four paragraphs about lending to small firms, one that never names 中小企业, filler."""
     about = [f"缓解中小企业融资难题，扩大普惠小微贷款，降低担保费率{i}。" for i in range(4)]

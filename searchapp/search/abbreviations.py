@@ -23,6 +23,7 @@ MIN_PARAGRAPHS = 3  # a long form must occur in this many paragraphs
 MAX_GAP = 4  # characters skipped between two taken characters
 MAX_FORMS = 3
 MAX_CANDIDATES = 5000  # paragraphs scanned
+CONTEXT = 4  # characters before a candidate span cut with it (does it begin a word there?)
 _CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
@@ -41,8 +42,10 @@ def _infer(gen: Generation, word: str) -> tuple[str, ...]:
     if len(docs):
         texts, starts, ends = gen.slices(docs)
         for text, start, end in zip(texts, starts, ends, strict=True):
-            seen.update({m for m in pattern.findall(text, start, end)
-                         if m != word and _abbreviates(gen, word, m)})
+            seen.update({m.group() for m in pattern.finditer(text, start, end)
+                         if m.group() != word and _abbreviates(
+                             gen, word, m.group(), text[max(start, m.start() - CONTEXT):
+                                                        m.start()])})
     return tuple(form for form, count in seen.most_common(MAX_FORMS)
                  if count >= MIN_PARAGRAPHS)
 
@@ -54,11 +57,16 @@ def _holding_every_character(gen: Generation, word: str) -> np.ndarray:
     return found
 
 
-def _abbreviates(gen: Generation, word: str, span: str) -> bool:
+def _abbreviates(gen: Generation, word: str, span: str, before: str) -> bool:
     """Each taken character of `span` starts one of its jieba words or directly follows the
-    previous taken one; the last may instead end a word (区 of 试验区)."""
-    words = gen.word_spans(span, subwords=True)
-    starts, ends = {s for s, _ in words}, {e for _, e in words}
+    previous taken one; the last may instead end a word (区 of 试验区). Cut together with the
+    characters `before` it: cut alone, a span always begins a word, even 强 of 加强 (强监管
+    is not 加强事中事后监管)."""
+    shift = len(before)
+    words = gen.word_spans(before + span, subwords=True)
+    starts, ends = {s - shift for s, _ in words}, {e - shift for _, e in words}
+    if 0 not in starts:
+        return False
     previous = -1
     for i, char in enumerate(word):
         at = span.index(char, previous + 1)
