@@ -40,6 +40,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import repeat
@@ -65,6 +66,8 @@ GRAM_ARRAYS = ("keys", "starts", "docs", "counts")
 COUNT_MAX = 255  # occurrences of a gram in a body, as the postings hold them (uint8)
 CHUNK_CHARS = 1 << 18  # characters of bodies decoded into one str at a time
 GAP_CHARS = 1 << 14  # bodies of a part this close are read in one piece, with those between
+FEW_BODIES = 24  # docs: up to this many, texts() reads each body on its own
+SCATTERED_CHARS = 1 << 20  # bodies asked for out of docnum order are read sorted up to this
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,10 @@ class Grams:
         return self.docs[lo:hi], self.counts[lo:hi]
 
     def find(self, gram: str) -> int:
-        """Index of `gram` in keys, -1 when no body holds it."""
+        """Index of `gram` in keys, -1 when no body holds it (the array's own searchsorted:
+        np.searchsorted's dispatch cost more than the search, and a query looks up ~300)."""
         key = gram_key(gram)
-        i = int(np.searchsorted(self.keys, key))
+        i = int(self.keys.searchsorted(key))
         return i if i < len(self.keys) and self.keys[i] == key else -1
 
 
@@ -171,7 +175,7 @@ def gram_key(gram: str) -> np.uint64:
     """uint64 key of a 1- or 2-character gram (code points, so keys sort like the grams)."""
     if len(gram) == 1:
         return np.uint64(ord(gram))
-    return (np.uint64(ord(gram[0])) << _SHIFT) | np.uint64(ord(gram[1]))
+    return np.uint64(ord(gram[0]) << int(_SHIFT) | ord(gram[1]))  # one numpy scalar, not three
 
 
 def load_array(path: Path, mmap: bool = True) -> np.ndarray:
@@ -258,6 +262,11 @@ class Columns:
         docs = np.asarray(docs, dtype=np.int64)
         if not len(docs):
             return iter(()), [], []
+        if len(docs) <= FEW_BODIES:
+            return self._each(docs.tolist())
+        if len(docs) > 1 and bool((docs[1:] < docs[:-1]).any()) and \
+                int(self.body_lengths()[docs].sum()) <= SCATTERED_CHARS:
+            return self._scattered(docs)
         which = np.searchsorted(np.asarray(self.bases), docs, side="right") - 1
         lows, highs = np.zeros(len(docs), np.int64), np.zeros(len(docs), np.int64)
         for i in np.unique(which).tolist():
@@ -286,6 +295,31 @@ class Columns:
         return (self._chunks(runs_read, ((lows - run_lows) * widths).tolist(),
                              ((highs - run_lows) * widths).tolist()),
                 starts.tolist(), (starts + lengths - 1).tolist())
+
+    def _each(self, docs: list[int]) -> tuple[Iterator[str], list[int], list[int]]:
+        """texts() of a few docs: each body read and decoded on its own, with the SEP after
+        it (so a look-behind at its start sees the string's start, as in a chunk): planning
+        runs and chunks costs ~40 numpy calls, ~60 µs, and a body's read ~3 µs."""
+        texts = []
+        for docnum in docs:
+            i = bisect_right(self.bases, docnum) - 1
+            part, local = self.parts[i], docnum - self.bases[i]
+            low, high = int(part.offsets[local]), int(part.offsets[local + 1])
+            texts.append(part.units(low, high).decode(_CODECS[part.bodies.itemsize]))
+        return iter(texts), [0] * len(texts), [len(text) - 1 for text in texts]
+
+    def _scattered(self, docs: np.ndarray) -> tuple[Iterator[str], list[int], list[int]]:
+        """texts() of docs in no docnum order (a reranked head, best first): read in
+        docnum order, so neighbours share a read and a chunk (one pread and one piece per
+        body made 500 scattered bodies cost 2.1 ms, 0.8 sorted), then handed out in the
+        order given; every chunk is held at once, hence SCATTERED_CHARS."""
+        order = np.argsort(docs, kind="stable")
+        texts, starts, ends = self.texts(docs[order])
+        back = np.empty(len(order), dtype=np.int64)
+        back[order] = np.arange(len(order))
+        held, back_list = list(texts), back.tolist()
+        return (iter([held[i] for i in back_list]), [starts[i] for i in back_list],
+                [ends[i] for i in back_list])
 
     def _chunks(self, runs: Iterator[tuple[int, int, int, int, int, bool, int]],
                 los: list[int], his: list[int]) -> Iterator[str]:

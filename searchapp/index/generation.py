@@ -34,11 +34,13 @@ from searchapp.model import Paragraph, Report
 from searchapp.text.tokenize import word_tokens
 
 if TYPE_CHECKING:
-    from whoosh.index import Index
+    from whoosh.index import TOC, Index
+    from whoosh.reading import IndexReader
 
 CACHE_BUDGET = 64 * 2**20  # bytes of memoised paragraph sets and scores, then reset
 DERIVED_MAX = 4096  # derived values kept per generation (least recently used go first)
 FACETS_REMEMBERED = 20_000  # paragraphs: facet counts of a set this large are remembered
+WORD_DF_REMEMBERED = 20_000  # words' document frequencies kept (~100 bytes each), then reset
 EMPTY = np.zeros(0, dtype=np.int32)
 
 
@@ -86,10 +88,12 @@ class Generation:
     reports: dict[str, dict]  # report id -> metadata as reports.json holds it (no paragraphs)
     stamp: tuple  # (generation path, inode, mtime) of meta.json: which generation this is
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _reader: object = None  # Whoosh's, for word statistics; opened on first use
+    _reader: IndexReader | None = None  # Whoosh's, for word statistics; opened on first use
+    _toc: TOC | None = None  # Whoosh's table of contents of this generation, read once
     _memo: dict[object, np.ndarray] = field(default_factory=dict)
     _memo_bytes: int = 0
     _derived: OrderedDict[str, object] = field(default_factory=OrderedDict)
+    _word_df: dict[str, int] = field(default_factory=dict)  # word_doc_frequency's answers
 
     @property
     def size(self) -> int:
@@ -154,11 +158,34 @@ class Generation:
 
     def word_doc_frequency(self, word: str) -> int:
         """Paragraphs whose jieba words (index mode: sub-words too) include `word`, from the
-        Whoosh word index: a whole-word statistic the character columns cannot give."""
+        Whoosh word index: a whole-word statistic the character columns cannot give.
+        Remembered for the generation: a query's feedback asks for ~130 words' statistics,
+        20–40 µs each in Whoosh, and topics share most of those words (打造, 全省, 活力)."""
+        known = self._word_df.get(word)
+        if known is not None:
+            return known
         with self._lock, self._whoosh():
-            if self._reader is None:
-                self._reader = self.ix.reader()
-            return int(self._reader.doc_frequency("body", word))
+            found = int(self._words().doc_frequency("body", word))
+            if len(self._word_df) >= WORD_DF_REMEMBERED:
+                self._word_df.clear()
+            self._word_df[word] = found
+        return found
+
+    def _words(self) -> IndexReader:
+        """Whoosh's reader for the word statistics, opened on first use (the lock held). Its
+        table of contents is read once per generation (it never changes; search.warm reads
+        it in the server's master): reading it again, as Index.reader() does, unpickling the
+        schema and its dictionary, made each worker's first word statistic cost 1.5–2.2 ms
+        to reopen the reader the master closed, 0.3–0.5 ms from the kept one."""
+        from whoosh.index import FileIndex  # the reindex's workers import this module too
+
+        if self._reader is None:
+            if self._toc is None:
+                self._toc = self.ix._read_toc()
+            toc = self._toc
+            self._reader = FileIndex._reader(self.ix.storage, toc.schema, toc.segments,
+                                             toc.generation)
+        return self._reader
 
     def close_reader(self) -> None:
         """Close Whoosh's reader (the next word statistic opens another). Whoosh reads its
@@ -173,11 +200,10 @@ class Generation:
         """Sorted live docnums whose jieba words include `word` (the word index's postings:
         ~8 µs each in Whoosh, so for the rarer words of a paragraph, not for 发展)."""
         with self._lock, self._whoosh():
-            if self._reader is None:
-                self._reader = self.ix.reader()
-            if ("body", word) not in self._reader:
+            reader = self._words()
+            if ("body", word) not in reader:
                 return EMPTY
-            docs = np.fromiter(self._reader.postings("body", word).all_ids(), dtype=np.int32)
+            docs = np.fromiter(reader.postings("body", word).all_ids(), dtype=np.int32)
         return docs[self.live[docs]]
 
     def word_frequency(self, word: str) -> tuple[int, int]:
@@ -185,10 +211,8 @@ class Generation:
         word's share of the whole corpus is measured against (deleted paragraphs included
         until the next full reindex: a rounding error)."""
         with self._lock, self._whoosh():
-            if self._reader is None:
-                self._reader = self.ix.reader()
-            return int(self._reader.frequency("body", word)), \
-                int(self._reader.field_length("body"))
+            reader = self._words()
+            return int(reader.frequency("body", word)), int(reader.field_length("body"))
 
     def word_spans(self, text: str, subwords: bool = False) -> list[tuple[int, int]]:
         """(start, end) of each jieba word of `text`; with `subwords`, also of the dictionary
@@ -358,7 +382,12 @@ def _literal(store: Generation, needle: str) -> np.ndarray:
         candidates = candidates[store.members(candidates, store.columns.postings(gram))]
     if len(needle) <= 2:
         return candidates.astype(np.int32)
-    return store.search_each(candidates, lambda text, s, e: text.find(needle, s, e) >= 0)
+    # confirmed by counting, not finding: the counts are what scoring reads next
+    # (body_counts), so the bodies of a longer needle's paragraphs are read once, not twice
+    counts = store._count_bodies(needle, candidates)
+    held = counts > 0
+    store.cached(("counts", needle), lambda: counts[held])
+    return candidates[held].astype(np.int32)
 
 
 def _counted_by_postings(needle: str) -> bool:

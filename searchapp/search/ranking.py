@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import permutations
 
@@ -72,6 +72,7 @@ def passing_pattern(needle: str) -> re.Pattern[str]:
 
 _WINDOW = 6  # characters of context segmented on each side of an occurrence
 _OPENING, _CLOSING = "“「‘\"", "”」’\""  # quote marks skipped around a list item
+_SENTENCE_END = re.compile("[。！？]")
 WHOLE_WORD_MAX = 5000  # paragraphs: a word this common is a word (发展), not worth the check
 WHOLE_WORD_HEAD = 100  # paragraphs of the reranked head checked (segmenting costs ~80 µs each)
 WHOLE_WORD_TRIES = 3  # occurrences of a paragraph looked at before it counts as straddling
@@ -113,15 +114,17 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
     one sentence (a glossary entry, `十大战略：指创新驱动、…、乡村振兴战略…`) names
     everything it holds in its "opening". An occurrence is in an enumeration when 、 stands
     before it or 、/等 after it (a quote mark between is skipped: 、“互联网+”、). One
-    str.find loop per paragraph: a look-behind regular expression cost 27 µs a paragraph."""
-    found = np.zeros((2, len(docs)), dtype=np.int32)
+    str.find loop per paragraph: a look-behind regular expression cost 27 µs a paragraph;
+    the opening sentence's end is one search for any of 。！？, not a find for each."""
     texts, starts, ends = generation.slices(docs)
     size = len(needle)
-    for i, (text, start, end) in enumerate(zip(texts, starts, ends, strict=True)):
-        stop = min((e for e in map(lambda m: text.find(m, start, end), "。！？") if e >= 0),
-                   default=end)
+    listed_in, opening = [], []
+    sentence_end = _SENTENCE_END.search
+    for text, start, end in zip(texts, starts, ends, strict=True):
+        first_end = sentence_end(text, start, end)
+        stop = first_end.start() if first_end else end
         at = text.find(needle, start, end)
-        found[1, i] = 0 <= at <= stop < end - 1  # a one-sentence paragraph has no opening
+        opening.append(0 <= at <= stop < end - 1)  # a one-sentence paragraph has no opening
         listed = 0
         while at >= 0:
             before = text[at - 1] if at > start else ""
@@ -132,8 +135,8 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
                 after = text[at + size + 1]
             listed += before == "、" or after in "、等"
             at = text.find(needle, at + size, end)
-        found[0, i] = listed
-    return found
+        listed_in.append(listed)
+    return np.asarray([listed_in, opening], dtype=np.int32).reshape(2, len(docs))
 
 
 def effective_counts(counts: np.ndarray, passing: np.ndarray, topic: np.ndarray,
@@ -143,6 +146,7 @@ def effective_counts(counts: np.ndarray, passing: np.ndarray, topic: np.ndarray,
     return counts - weights.passing * passing + weights.topic * topic
 NEAR = ((0, 1.5), (3, 1.0), (12, 0.5))  # (max characters between the words, bonus)
 PROXIMITY_BONUS = NEAR[0][1]  # the largest bonus
+FOUND_REMEMBERED = 4096  # needles whose heading counts a column keeps, then reset
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,9 @@ class Column:
     #                                whose counts come from the caller
     joined: str = ""  # section paths and titles repeat: the distinct texts joined by NUL,
     starts: np.ndarray | None = None  # and where each starts, so one scan counts them all
+    found: dict[str, tuple[np.ndarray, np.ndarray] | None] = field(
+        default_factory=dict, compare=False, repr=False)  # per needle: which distinct texts
+    #   hold it and how often (None: none), as _distinct_counts found them
 
 
 def distinct_column(weight: float, b: float, texts: list[str], ids: np.ndarray,
@@ -185,19 +192,39 @@ def bm25f(needle: str, docs: np.ndarray, body_counts: np.ndarray, columns: Seque
         counts = _distinct_counts(needle, column)
         if counts is not None:
             ids = column.ids[docs]
-            pseudo_tf += column.weight * counts[ids] / column.norms[ids]
+            pseudo_tf += column.weight * _at(counts, ids) / column.norms[ids]
     scale = idf(doc_freq, total_docs) * (k1 + 1.0)
     return scale * pseudo_tf / (k1 + pseudo_tf)
 
 
-def _distinct_counts(needle: str, column: Column) -> np.ndarray | None:
-    """Occurrences of needle in each distinct text (plus 0 for id -1); None when none.
-    One scan of the joined texts: headings are short and rarely hold the needle."""
-    found = [m.start() for m in re.finditer(re.escape(needle), column.joined)]
-    if not found:
-        return None
-    owners = np.searchsorted(column.starts, np.asarray(found), side="right") - 1
-    return np.bincount(owners, minlength=len(column.norms)).astype(np.float64)
+def _distinct_counts(needle: str, column: Column) -> tuple[np.ndarray, np.ndarray] | None:
+    """(distinct texts holding needle, sorted; its occurrences in each) or None when none.
+    One scan of the joined texts (headings are short and rarely hold the needle), kept
+    with the column: a query scores each needle up to four times (the feedback's ranking
+    and the page's, each plain and refined), ~20 µs a scan at 1×, more with the corpus.
+    Kept sparse, since most needles are in no heading and a column may have 10⁵ texts."""
+    try:
+        return column.found[needle]
+    except KeyError:  # not scanned yet (a get() could not tell None from unscanned)
+        pass
+    at = [m.start() for m in re.finditer(re.escape(needle), column.joined)]
+    result = None
+    if at:
+        owners, counts = np.unique(np.searchsorted(column.starts, np.asarray(at),
+                                                   side="right") - 1, return_counts=True)
+        result = owners, counts.astype(np.float64)
+    if len(column.found) >= FOUND_REMEMBERED:
+        column.found.clear()
+    column.found[needle] = result
+    return result
+
+
+def _at(found: tuple[np.ndarray, np.ndarray], ids: np.ndarray) -> np.ndarray:
+    """The counts of _distinct_counts at each of `ids` (0 where the text lacks the needle,
+    and for id -1, no text)."""
+    owners, counts = found
+    where = np.minimum(np.searchsorted(owners, ids), len(owners) - 1)
+    return np.where(owners[where] == ids, counts[where], 0.0)
 
 
 def proximity(body: str, units: tuple[tuple[str, ...], ...], start: int = 0,
