@@ -121,6 +121,16 @@ def test_feedback_words_find_paragraphs_that_never_name_the_topic(make_index):
     assert results.hits[4].note and results.hits[4].note.startswith("不含「粮食安全」")
 
 
+def test_two_hits_are_enough_for_feedback_from_the_words_both_share(make_index):
+    about = [f"统筹推进一老一小服务，扩大普惠托育供给，发展社区养老服务{i}。" for i in range(2)]
+    unnamed = "新增普惠托育托位，建设社区养老服务中心。"
+    filler = [f"推进第{i}批城市更新项目，改造老旧小区。" for i in range(1000)]
+    directory = make_index([report_of(*about, unnamed, *filler)])
+    hits = searching.run(opened(directory), Query(q="一老一小")).hits
+    assert [h.paragraph for h in hits][:3] == [1, 2, 3]
+    assert hits[2].note and hits[2].note.startswith("不含「一老一小」")
+
+
 def test_a_region_or_year_filter_keeps_the_feedback_tier(make_index):
     about = [f"抓好粮食安全，稳定粮食播种面积，加强耕地保护，提高储备能力{i}。" for i in range(4)]
     unnamed = "严格耕地保护，稳定播种面积，充实地方储备。"

@@ -18,7 +18,7 @@ from searchapp.index.generation import Generation
 from searchapp.text.dictionary import jieba_for
 
 TOP_DOCS = 20  # best hits read for feedback
-MIN_SHARED = 3  # a word must occur in this many of them
+MIN_SHARED = 3  # a word must occur in this many of them (in both, when there are only 2)
 MAX_TERMS = 16  # (10, 2, 8 before: Recall@100 0.773 -> 0.813 on eval/dev.jsonl, nDCG@10 unchanged)
 MAX_SHARE = 0.05  # words in more paragraphs than this describe everything, not the topic
 MIN_PARAGRAPHS = 1000  # below this, document frequencies say too little to choose words
@@ -37,10 +37,11 @@ def feedback_terms(gen: Generation, top: np.ndarray, own: set[str],
         # without its per-word Python steps (18 ms of a cold query for 20 paragraphs)
         shared.update(set(segmenter.cut(gen.body(docnum))))
     limit = MAX_SHARE * gen.size
+    needed = max(2, min(MIN_SHARED, len(top[:TOP_DOCS])))  # of 2 hits (一老一小): both
     scored = []
     for word, count in shared.items():  # tested once per word, and only if shared enough:
         # ~150 of the ~1,800 words of 20 paragraphs
-        if count < MIN_SHARED or word in searched or not _usable(word, own):
+        if count < needed or word in searched or not _usable(word, own):
             continue
         df = gen.word_doc_frequency(word)
         if 0 < df <= limit:
