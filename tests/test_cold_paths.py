@@ -142,8 +142,7 @@ def _mentions_by_definition(body: str, needle: str) -> tuple[int, int]:
         after = body[end] if end < len(body) else ""
         if after in "”」’\"" and end + 1 < len(body):
             after = body[end + 1]
-        listed += before == "、" or after in ("", "、", "等")  # "": the word ends the
-        #                                                  paragraph, as the code has it
+        listed += before == "、" or after in ("、", "等")  # ending the paragraph is no list
         at = body.find(needle, end)
     return listed, opening
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import opened
 
 from searchapp.model import Paragraph, Query, Report
-from searchapp.search import searching
+from searchapp.search import ranking, searching
 
 SUBSTANTIVE = ("持续优化营商环境。深化“放管服”改革，企业开办时间压缩至1个工作日，"
                "政务服务事项全部实现网上可办，新增市场主体1.2万户。")
@@ -45,3 +45,12 @@ def test_a_one_sentence_paragraph_gets_no_opening_sentence_bonus(make_index):
     treated = "农业生产稳中有进。乡村振兴扎实推进，新建高标准农田5万亩。"
     report = report_of(Paragraph(1, definition), Paragraph(2, treated))
     assert order(make_index, report, "乡村振兴") == [2, 1]
+
+
+def test_a_word_ending_the_paragraph_is_not_a_list_item(make_index):
+    report = report_of(Paragraph(1, "（二）持续优化营商环境"),
+                       Paragraph(2, "培育新能源、营商环境等新兴领域。"))
+    gen = opened(make_index([report])).generation()
+    docs = gen.literal("营商环境")
+    listed, _ = ranking.mentions(gen, "营商环境", docs)
+    assert listed.tolist() == [0, 1]

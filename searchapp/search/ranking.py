@@ -133,7 +133,7 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
             after = text[at + size] if at + size < end else ""
             if after in _CLOSING and at + size + 1 < end:
                 after = text[at + size + 1]
-            listed += before == "、" or after in "、等"
+            listed += before == "、" or after in ("、", "等")  # "" (the end) is no list
             at = text.find(needle, at + size, end)
         listed_in.append(listed)
     return np.asarray([listed_in, opening], dtype=np.int32).reshape(2, len(docs))
