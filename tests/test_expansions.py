@@ -46,6 +46,17 @@ def test_a_word_kept_whole_is_found_by_the_one_longer_word_inside_it(make_index)
     assert [(h.paragraph, h.note) for h in results.hits] == [(1, "不含「反垄断」，含「垄断」")]
 
 
+def test_of_the_paragraphs_holding_the_part_those_with_the_other_piece_come_first(make_index):
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(150)]
+    city = ["城市建设稳步推进。"] * 4  # 城市 is commoner than 更新: 更新 is the part
+    equipment = "加快设备更新，推动设备更新换代。"
+    renewal = "更新老旧管网二百公里，完善城市排水设施。"  # the pieces too far apart for PIECES
+    directory = make_index([report_of(equipment, renewal, *city, *filler)])
+    hits = searching.run(opened(directory), Query(q="城市更新")).hits
+    assert [h.paragraph for h in hits] == [2, 1]
+    assert [h.note for h in hits] == ["不含「城市更新」，含「更新」「城市」", "不含「城市更新」，含「更新」"]
+
+
 def test_the_one_word_beside_a_verb_names_the_topic_though_commoner_than_a_part(make_index):
     filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(100)]
     about = ["实际利用外资增长5%。", "外资企业投资项目加快落地。", "优化外资促进服务。"]

@@ -13,7 +13,8 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
   PART       one part of it, for when reports use other words: each part of a multi-part
              expansion (碳达峰 or 碳中和 for 双碳), and the word's rarest piece alone, which
              is its specific part (民营 of 民营经济 finds 民营企业; 节水 of 节水农业
-             finds 节水灌溉), chosen by rarity in this index, not from a list
+             finds 节水灌溉), chosen by rarity in this index, not from a list; its other
+             pieces ride along as needles that score but do not have to be there
   FEEDBACK   at least two of the words the best hits share (feedback.py), added by search
              only when the tiers above find few paragraphs
 A lower tier never pushes a higher one down (search.py orders by tier first), so each
@@ -74,7 +75,7 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or inner,
                    ALONE_MAX_SHARE if inner else PART_MAX_SHARE)
     alternatives.append(Alternative((own,), SECTION))
-    alternatives += [Alternative((part,), PART) for part in parts]
+    alternatives += [Alternative(_with_the_rest(part, pieces), PART) for part in parts]
     return Leaf(tuple(alternatives), expansions + tuple(parts))
 
 
@@ -92,6 +93,15 @@ def _parts(gen: Generation, own: str, expansions: list[str],
             found.append(rarest)
     taken = {own, *expansions}
     return [p for p in dict.fromkeys(found) if p not in taken and own not in p]
+
+
+def _with_the_rest(part: str, pieces: tuple[str, ...]) -> tuple[str, ...]:
+    """A piece searched alone, with the word's other pieces after it: they do not decide
+    which paragraphs match (the first needle does), but they score, so of the paragraphs
+    holding 更新 (for 城市更新) those that also say 城市 come first, not 设备更新."""
+    if part not in pieces:
+        return (part,)
+    return (part, *(p for p in pieces if p != part))
 
 
 def _inner(gen: Generation, word: str) -> tuple[str, ...]:

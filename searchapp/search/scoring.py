@@ -153,7 +153,10 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
         if alternative.tier == PIECES:  # may be common: estimate, don't look up
             counts = gen.per_doc(needle, docs, _counts)  # read bodies: the same set repeats
             doc_freq = gen.doc_freq_estimate(needle)
-        elif alternative.tier == FEEDBACK:  # scored as PIECES; its paragraphs are known
+        elif alternative.tier == FEEDBACK or (alternative.tier == PART and
+                                              needle != alternative.needles[0]):
+            # scored as PIECES, but not in every paragraph: a feedback word, or the other
+            # pieces riding along with a word's part (matching._with_the_rest)
             counts, doc_freq = _held_counts(gen, needle, docs), gen.doc_freq_estimate(needle)
         elif alternative.tier == SECTION:  # scored by the section path alone
             counts, doc_freq = np.zeros(len(docs)), len(gen.literal(needle))
