@@ -54,7 +54,8 @@ def test_of_the_paragraphs_holding_the_part_those_with_the_other_piece_come_firs
     directory = make_index([report_of(equipment, renewal, *city, *filler)])
     hits = searching.run(opened(directory), Query(q="城市更新")).hits
     assert [h.paragraph for h in hits] == [2, 1]
-    assert [h.note for h in hits] == ["不含「城市更新」，含「更新」「城市」", "不含「城市更新」，含「更新」"]
+    assert [h.note for h in hits] == ["不含「城市更新」，含「更新」「城市」",
+                                      "不含「城市更新」，含「更新」"]
 
 
 def test_the_one_word_beside_a_verb_names_the_topic_though_commoner_than_a_part(make_index):
