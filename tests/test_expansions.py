@@ -39,6 +39,17 @@ def test_the_specific_part_alone_must_be_a_word_not_straddle_two(make_index):
     assert [(h.paragraph, h.note) for h in hits] == [(1, "不含「民营经济」，含「民营」")]
 
 
+def test_under_a_heading_naming_two_topics_the_paragraphs_saying_the_part_come_first(make_index):
+    heading = "（五）稳外贸稳外资"
+    report = Report(id="r", source_path="r.txt", paragraphs=[
+        Paragraph(1, heading, heading_level=2),
+        Paragraph(2, "支持外贸企业开拓市场，出口增长5%。", section=(heading,)),
+        Paragraph(3, "新设外资企业120家，实际使用外资增长8%。", section=(heading,)),
+        *(Paragraph(n, f"第{n}项工作按计划推进。", section=("（六）其他",)) for n in range(4, 64))])
+    hits = searching.run(opened(make_index([report])), Query(q="稳外资")).hits
+    assert [h.paragraph for h in hits] == [1, 3, 2]
+
+
 def test_a_word_kept_whole_is_found_by_the_one_longer_word_inside_it(make_index):
     filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(60)]
     directory = make_index([report_of("依法查处垄断和不正当竞争行为。", *filler)])

@@ -9,7 +9,9 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
              paragraphs under （二）着力优化营商环境 treat the topic without repeating it
              (以简审批优服务便利投资兴业…), and a run-in heading split from its paragraph
              (（二）持续优化营商环境。深化…) leaves the paragraph without it; below the
-             word's own pieces, since a heading may name two topics
+             word's own pieces, since a heading may name two topics (稳外贸稳外资): its parts
+             and pieces ride along as scoring needles, so the paragraphs under it that say
+             外资 come before those about 外贸
   PART       one part of it, for when reports use other words: each part of a multi-part
              expansion (碳达峰 or 碳中和 for 双碳), and the word's rarest piece alone, which
              is its specific part (民营 of 民营经济 finds 民营企业; 节水 of 节水农业
@@ -74,7 +76,8 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     inner = () if pieces else _inner(gen, own)
     parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or inner,
                    ALONE_MAX_SHARE if inner else PART_MAX_SHARE)
-    alternatives.append(Alternative((own,), SECTION))
+    riders = tuple(dict.fromkeys(p for p in (*parts, *pieces) if p != own))
+    alternatives.append(Alternative((own, *riders), SECTION))
     alternatives += [Alternative(_with_the_rest(part, pieces), PART) for part in parts]
     return Leaf(tuple(alternatives), expansions + tuple(parts))
 

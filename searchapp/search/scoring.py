@@ -153,10 +153,10 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
         if alternative.tier == PIECES:  # may be common: estimate, don't look up
             counts = gen.per_doc(needle, docs, _counts)  # read bodies: the same set repeats
             doc_freq = gen.doc_freq_estimate(needle)
-        elif alternative.tier == FEEDBACK or (alternative.tier == PART and
+        elif alternative.tier == FEEDBACK or (alternative.tier in (PART, SECTION) and
                                               needle != alternative.needles[0]):
-            # scored as PIECES, but not in every paragraph: a feedback word, or the other
-            # pieces riding along with a word's part (matching._with_the_rest)
+            # scored as PIECES, but not in every paragraph: a feedback word, or the pieces
+            # riding along with a word's part or heading (matching.compile_leaf)
             counts, doc_freq = _held_counts(gen, needle, docs), gen.doc_freq_estimate(needle)
         elif alternative.tier == SECTION:  # scored by the section path alone
             counts, doc_freq = np.zeros(len(docs)), len(gen.literal(needle))
