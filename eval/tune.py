@@ -26,6 +26,7 @@ GRID = {  # the points README's figures come from; defaults of ranking.Weights o
     "heading": (0.5, 0.25),
     "body_b": (0.3, 0.2, 0.15),
     "topic": (0.0, 0.5, 1.0),
+    "figure": (0.5, 0.0),
     "proximity": (1.0, 0.0, 2.0),
     "boundary": (0.2,),
 }

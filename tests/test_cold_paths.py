@@ -127,14 +127,18 @@ def test_word_statistics_are_remembered_and_bounded(gen: Generation) -> None:
             assert len(gen._word_df) <= 2
 
 
-def _mentions_by_definition(body: str, needle: str) -> tuple[int, int]:
-    """(in an enumeration, in the opening sentence), written from ranking.mentions' rules."""
+def _mentions_by_definition(body: str, needle: str) -> tuple[int, int, int]:
+    """(in an enumeration, in the opening sentence, in a clause with a figure), written from
+    ranking.mentions' rules."""
     stops = [m.start() for m in re.finditer("[。！？]", body)]
     stop = stops[0] if stops else len(body)
     first = body.find(needle)
     opening = int(0 <= first <= stop < len(body) - 1)
-    listed, at = 0, first
+    listed, at, figured = 0, first, 0
     while at >= 0:
+        clause = re.split("[，。；：！？,;:]", body[:at])[-1] + \
+            re.split("[，。；：！？,;:]", body[at:])[0]
+        figured |= bool(ranking._FIGURE.search(clause))  # what a figure is: test_ranking_substance
         before = body[at - 1] if at > 0 else ""
         if before in "“「‘\"" and at - 1 > 0:
             before = body[at - 2]
@@ -144,7 +148,7 @@ def _mentions_by_definition(body: str, needle: str) -> tuple[int, int]:
             after = body[end + 1]
         listed += before == "、" or after in ("、", "等")  # ending the paragraph is no list
         at = body.find(needle, end)
-    return listed, opening
+    return listed, opening, int(figured)
 
 
 @pytest.mark.parametrize("needle", ["营商环境", "发展", "常常", "乡村", "一带一路"])
@@ -153,7 +157,7 @@ def test_mentions_follow_their_definition(gen: Generation, needle: str) -> None:
     docs = gen.literal(needle)[::-1]
     found = ranking.mentions(gen, needle, docs)
     expected = [_mentions_by_definition(bodies[d], needle) for d in docs.tolist()]
-    assert found.shape == (2, len(docs)) and found.dtype == np.int32
+    assert found.shape == (3, len(docs)) and found.dtype == np.int32
     assert list(zip(*found.tolist(), strict=True)) == expected
 
 

@@ -52,5 +52,28 @@ def test_a_word_ending_the_paragraph_is_not_a_list_item(make_index):
                        Paragraph(2, "培育新能源、营商环境等新兴领域。"))
     gen = opened(make_index([report])).generation()
     docs = gen.literal("营商环境")
-    listed, _ = ranking.mentions(gen, "营商环境", docs)
+    listed, _, _ = ranking.mentions(gen, "营商环境", docs)
     assert listed.tolist() == [0, 1]
+
+
+def test_a_mention_with_a_target_or_result_ranks_above_a_generic_one(make_index):
+    generic = "加强农田水利建设，加强高标准农田建设，提高农业综合生产能力。"
+    target = "加强农田水利建设，新增高标准农田8000万亩，提高农业综合生产能力。"
+    report = report_of(Paragraph(1, generic), Paragraph(2, target))
+    assert order(make_index, report, "高标准农田") == [2, 1]
+
+
+def test_a_figure_counts_only_in_the_clause_that_names_the_word(make_index):
+    report = report_of(Paragraph(1, "加强高标准农田建设，全年投资120亿元。"),
+                       Paragraph(2, "新增高标准农田两万亩，推进灌区建设。"),
+                       Paragraph(3, "目标：高标准农田。"))
+    gen = opened(make_index([report])).generation()
+    _, _, figured = ranking.mentions(gen, "高标准农田", gen.literal("高标准农田"))
+    assert figured.tolist() == [0, 1, 0]
+
+
+def test_a_figure_is_a_number_with_a_unit_not_a_list_number():
+    figures = ["新增8000万亩", "增长5.6%", "到2025年", "新增两万亩", "五年来", "一百万亩"]
+    others = ["（1）加快", "1.持续优化", "打造一批", "一个重要", "三大工程", "十四五", "alert(1)"]
+    assert [bool(ranking._FIGURE.search(t)) for t in figures] == [True] * len(figures)
+    assert [bool(ranking._FIGURE.search(t)) for t in others] == [False] * len(others)

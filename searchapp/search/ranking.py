@@ -38,7 +38,9 @@ class Weights:
     (`培育A、B、X、C等新兴产业`), or in a heading line. A paragraph *about* X says X at the
     start of a clause, with the measures after it. So each occurrence counts 1, minus
     `passing` when it stands in an enumeration (、 beside it, or 等 after it), plus `topic`
-    once when the paragraph's opening sentence names it; a heading
+    once when the paragraph's opening sentence names it, plus `figure` once when a clause
+    naming it holds a figure (新增高标准农田8000万亩: a target or a result, what makes a
+    paragraph substantive rather than a passing 加强高标准农田建设); a heading
     paragraph's score is scaled by `heading`; and BM25's length normalisation `body_b` is
     milder than the usual 0.75, which favoured short, shallow paragraphs. Fitted on the
     judged development set (eval/dev.jsonl) with two-fold cross-validation (eval/tune.py;
@@ -55,13 +57,15 @@ class Weights:
     topic: float = 0.0  # added to the term frequency when the paragraph's first sentence
     #                     names the word: the sentence a paragraph of a report opens with
     #                     states what it is about (三是深化改革扩大开放，持续改善营商环境。)
+    figure: float = 0.0  # added once when a clause naming the word holds a figure (a target,
+    #                      a result: 新建1亿亩高标准农田), the mark of concrete measures
     proximity: float = 1.0  # scale of the bonus for the query's words standing close (NEAR)
     boundary: float = 1.0  # score factor where the word only occurs across jieba word
     #                        boundaries (营商 inside 国营商业), not as a word of its own
     k1: float = K1  # term-frequency saturation
 
 
-DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.2, topic=0.5, boundary=0.2)
+DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.2, topic=0.5, figure=0.5, boundary=0.2)
 @lru_cache(maxsize=4096)
 def passing_pattern(needle: str) -> re.Pattern[str]:
     """Occurrences of `needle` inside an enumeration: after 、, or before 、 or 等."""
@@ -73,6 +77,13 @@ def passing_pattern(needle: str) -> re.Pattern[str]:
 _WINDOW = 6  # characters of context segmented on each side of an occurrence
 _OPENING, _CLOSING = "“「‘\"", "”」’\""  # quote marks skipped around a list item
 _SENTENCE_END = re.compile("[。！？]")
+_CLAUSE_MARKS = "，。；：！？,;:"  # what ends a clause (： too: 目标：新增8000万亩)
+_CLAUSE_END = re.compile(f"[{_CLAUSE_MARKS}]")
+_UNITS = ("%|‰|万|亿|千|百|个|项|家|人|户|所|座|倍|条|套|张|亩|元|公里|千米|米|吨|千瓦|"
+          "辆|台|次|批|年|月|天|日|小时|公顷|斤|名|位|处|栋|间|床")
+_FIGURE = re.compile(rf"[0-9]+(?:\.[0-9]+)?(?:{_UNITS})"  # 8000万亩, 5.6%, 2025年: not (1)
+                     r"|(?:[二两三四五六七八九十百千]|一[十百千万亿])[一二两三四五六七八九十百千]*"
+                     rf"[万亿]?(?:{_UNITS[2:]})")  # 两万亩, 五年: not 一批, 一个 (打造一批)
 WHOLE_WORD_MAX = 5000  # paragraphs: a word this common is a word (发展), not worth the check
 WHOLE_WORD_HEAD = 100  # paragraphs of the reranked head checked (segmenting costs ~80 µs each)
 WHOLE_WORD_TRIES = 3  # occurrences of a paragraph looked at before it counts as straddling
@@ -109,8 +120,10 @@ def _stands_alone(words: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
-    """(in an enumeration, in the opening sentence) counts of `needle` in each of `docs`,
-    shape (2, docs). The opening sentence only counts when others follow it: a paragraph of
+    """(in an enumeration, in the opening sentence, in a clause with a figure) counts of
+    `needle` in each of `docs`, shape (3, docs); the last two are 0 or 1. A figure is a digit
+    or a Chinese number with a unit (两万亩). The opening sentence only counts when others
+    follow it: a paragraph of
     one sentence (a glossary entry, `十大战略：指创新驱动、…、乡村振兴战略…`) names
     everything it holds in its "opening". An occurrence is in an enumeration when 、 stands
     before it or 、/等 after it (a quote mark between is skipped: 、“互联网+”、). One
@@ -118,15 +131,20 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
     the opening sentence's end is one search for any of 。！？, not a find for each."""
     texts, starts, ends = generation.slices(docs)
     size = len(needle)
-    listed_in, opening = [], []
-    sentence_end = _SENTENCE_END.search
+    listed_in, opening, figured = [], [], []
+    sentence_end, clause_end, figure = _SENTENCE_END.search, _CLAUSE_END.search, _FIGURE.search
     for text, start, end in zip(texts, starts, ends, strict=True):
         first_end = sentence_end(text, start, end)
         stop = first_end.start() if first_end else end
         at = text.find(needle, start, end)
         opening.append(0 <= at <= stop < end - 1)  # a one-sentence paragraph has no opening
-        listed = 0
+        listed = with_figure = 0
         while at >= 0:
+            if not with_figure:
+                after_end = clause_end(text, at + size, end)
+                low = max(text.rfind(mark, start, at) for mark in _CLAUSE_MARKS) + 1
+                with_figure = figure(text, max(low, start),
+                                     after_end.start() if after_end else end) is not None
             before = text[at - 1] if at > start else ""
             if before in _OPENING and at - 1 > start:
                 before = text[at - 2]
@@ -136,14 +154,16 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
             listed += before == "、" or after in ("、", "等")  # "" (the end) is no list
             at = text.find(needle, at + size, end)
         listed_in.append(listed)
-    return np.asarray([listed_in, opening], dtype=np.int32).reshape(2, len(docs))
+        figured.append(with_figure)
+    return np.asarray([listed_in, opening, figured], dtype=np.int32).reshape(3, len(docs))
 
 
 def effective_counts(counts: np.ndarray, passing: np.ndarray, topic: np.ndarray,
-                     weights: Weights) -> np.ndarray:
+                     figured: np.ndarray, weights: Weights) -> np.ndarray:
     """Term frequency as it should count: a mention in a list counts `1 - passing`; one in
-    the opening sentence adds `topic`."""
-    return counts - weights.passing * passing + weights.topic * topic
+    the opening sentence adds `topic`, one in a clause with a figure `figure`."""
+    return counts - weights.passing * passing + weights.topic * topic + \
+        weights.figure * figured
 NEAR = ((0, 1.5), (3, 1.0), (12, 0.5))  # (max characters between the words, bonus)
 PROXIMITY_BONUS = NEAR[0][1]  # the largest bonus
 FOUND_REMEMBERED = 4096  # needles whose heading counts a column keeps, then reset

@@ -76,7 +76,7 @@ def _ranked(gen: Generation, matched: np.ndarray, leaves: list[Leaf], query: Que
     rescored with every feature, proximity where it can change the first `wanted`; then
     the rest in plain order if asked."""
     wanted = query.page * query.per_page
-    plain = replace(weights, passing=0.0, topic=0.0, boundary=1.0)
+    plain = replace(weights, passing=0.0, topic=0.0, figure=0.0, boundary=1.0)
     scored = _base_scores(gen, matched, leaves, plain)
     tie = gen.columns.tie[matched]
     head = _top(scored.tier, scored.score, tie, RERANK_DEPTH)
@@ -163,9 +163,9 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
         else:
             holding = gen.literal(needle)
             counts, doc_freq = gen.body_counts(needle, docs, holding), len(holding)
-            if refine and (weights.passing or weights.topic):
-                passing, topic = gen.per_doc(needle, docs, ranking.mentions)
-                counts = ranking.effective_counts(counts, passing, topic, weights)
+            if refine and (weights.passing or weights.topic or weights.figure):
+                passing, topic, figured = gen.per_doc(needle, docs, ranking.mentions)
+                counts = ranking.effective_counts(counts, passing, topic, figured, weights)
         score = ranking.bm25f(needle, docs, counts, columns, doc_freq, gen.size, weights.k1)
         if refine and weights.boundary != 1.0 and alternative.tier in (OWN, EXPANSION, PART) \
                 and doc_freq <= ranking.WHOLE_WORD_MAX:
