@@ -136,8 +136,9 @@ def _mentions_by_definition(body: str, needle: str) -> tuple[int, int, int]:
     opening = int(0 <= first <= stop < len(body) - 1)
     listed, at, figured = 0, first, 0
     while at >= 0:
-        clause = re.split("[，。；：！？,;:]", body[:at])[-1] + \
-            re.split("[，。；：！？,;:]", body[at:])[0]
+        reach = ranking.CLAUSE_MAX  # the clause, at most this far on each side
+        clause = re.split("[，。；：！？,;:]", body[max(0, at - reach):at])[-1] + \
+            re.split("[，。；：！？,;:]", body[at:at + len(needle) + reach])[0]
         figured |= bool(ranking._FIGURE.search(clause))  # what a figure is: test_ranking_substance
         before = body[at - 1] if at > 0 else ""
         if before in "“「‘\"" and at - 1 > 0:

@@ -79,6 +79,7 @@ _OPENING, _CLOSING = "“「‘\"", "”」’\""  # quote marks skipped around 
 _SENTENCE_END = re.compile("[。！？]")
 _CLAUSE_MARKS = "，。；：！？,;:"  # what ends a clause (： too: 目标：新增8000万亩)
 _CLAUSE_END = re.compile(f"[{_CLAUSE_MARKS}]")
+CLAUSE_MAX = 60  # characters looked at on each side of a mention for its clause's figure
 _UNITS = ("%|‰|万|亿|千|百|个|项|家|人|户|所|座|倍|条|套|张|亩|元|公里|千米|米|吨|千瓦|"
           "辆|台|次|批|年|月|天|日|小时|公顷|斤|名|位|处|栋|间|床")
 _FIGURE = re.compile(rf"[0-9]+(?:\.[0-9]+)?(?:{_UNITS})"  # 8000万亩, 5.6%, 2025年: not (1)
@@ -140,11 +141,12 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
         opening.append(0 <= at <= stop < end - 1)  # a one-sentence paragraph has no opening
         listed = with_figure = 0
         while at >= 0:
-            if not with_figure:
-                after_end = clause_end(text, at + size, end)
-                low = max(text.rfind(mark, start, at) for mark in _CLAUSE_MARKS) + 1
-                with_figure = figure(text, max(low, start),
-                                     after_end.start() if after_end else end) is not None
+            if not with_figure:  # the clause around it, at most CLAUSE_MAX on each side
+                floor, ceiling = max(start, at - CLAUSE_MAX), min(end, at + size + CLAUSE_MAX)
+                after_end = clause_end(text, at + size, ceiling)
+                low = max(text.rfind(mark, floor, at) for mark in _CLAUSE_MARKS) + 1
+                with_figure = figure(text, max(low, floor),
+                                     after_end.start() if after_end else ceiling) is not None
             before = text[at - 1] if at > start else ""
             if before in _OPENING and at - 1 > start:
                 before = text[at - 2]
