@@ -77,3 +77,11 @@ def test_a_figure_is_a_number_with_a_unit_not_a_list_number():
     others = ["（1）加快", "1.持续优化", "打造一批", "一个重要", "三大工程", "十四五", "alert(1)"]
     assert [bool(ranking._FIGURE.search(t)) for t in figures] == [True] * len(figures)
     assert [bool(ranking._FIGURE.search(t)) for t in others] == [False] * len(others)
+
+
+def test_words_asked_for_close_together_rank_closest_first(make_index):
+    apart = "全年新建乡村公路三十公里，文化振兴取得成效，群众满意度提升。"
+    close = "全年新建公路三十公里，乡村振兴取得成效，群众满意度提升。"
+    report = report_of(Paragraph(1, apart), Paragraph(2, close))
+    assert order(make_index, report, '"乡村 振兴"~5') == [2, 1]
+    assert order(make_index, report, "乡村 NEAR/5 振兴") == [2, 1]

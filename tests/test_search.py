@@ -5,6 +5,7 @@ measured failures of the naive setup run on the seeds + national reports.
 """
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from searchapp.index import build as index
 from searchapp.model import FacetValue, Hit, Paragraph, Query, Report
 from searchapp.render.json import results_to_json
 from searchapp.research.anchors import text_hash
+from searchapp.search import ranking
 from searchapp.search import searching as search
 from searchapp.search.params import from_params, to_params
 from searchapp.text.normalize import normalize
@@ -349,9 +351,11 @@ def test_proximity_on_the_page_only_ranks_like_proximity_everywhere(national_ind
     """The proximity bonus is computed only where it can change the requested page. Asking
     for 1000 per page when there are fewer hits scores every hit: that ranking is the oracle,
     and every page of any size must be its slice, scores included."""
+    near = replace(ranking.DEFAULT, proximity=ranking.ASKED_PROXIMITY)  # as when asked for
+
     def page(per_page: int, number: int) -> list[tuple[str, int, float]]:
         results = search.run(opened(national_index),
-                             Query(q=q, year=year, per_page=per_page, page=number))
+                             Query(q=q, year=year, per_page=per_page, page=number), near)
         return [(h.doc, h.paragraph, h.score) for h in results.hits]
 
     everything = page(1000, 1)

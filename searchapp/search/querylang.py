@@ -103,6 +103,7 @@ Node = Term | Phrase | Filter | Not | And | Or
 class Parsed:
     node: Node | None  # None: nothing to search for
     notice: str | None = None
+    near: bool = False  # proximity asked for ("a b"~5, a NEAR/5 b): rank the closest first
 
 
 class QuerySyntaxError(ValueError):
@@ -116,13 +117,13 @@ def parse(text: str) -> Parsed:
         text = text[:MAX_QUERY_CHARS]
         notices.append(f"查询过长，只使用了前 {MAX_QUERY_CHARS} 个字符。")
     text = _UNREADABLE.sub(" ", text).translate(_SYNTAX_FOLD)
-    text = other_engines(text, notices)
+    text, near = other_engines(text, notices)
     try:
         node = _Parser(_lex(text)).parse()
     except QuerySyntaxError as error:
         notices.append(f"{error}，已按普通文字检索。")
         node = plain(text)
-    return Parsed(node, " ".join(notices) or None)
+    return Parsed(node, " ".join(notices) or None, near)
 
 
 def plain(text: str) -> Node | None:

@@ -65,7 +65,10 @@ class Weights:
     k1: float = K1  # term-frequency saturation
 
 
-DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.2, topic=0.5, figure=0.5, boundary=0.2)
+DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.2, topic=0.5, figure=0.5, proximity=0.0,
+                  boundary=0.2)
+ASKED_PROXIMITY = 1.0  # the proximity weight when the reader asks for it ("a b"~5, NEAR/5):
+#                        fitted to 0 otherwise (both halves of the judged set chose 0)
 @lru_cache(maxsize=4096)
 def passing_pattern(needle: str) -> re.Pattern[str]:
     """Occurrences of `needle` inside an enumeration: after 、, or before 、 or 等."""
