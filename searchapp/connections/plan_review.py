@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from searchapp.connections import locate
 from searchapp.connections.locate import report_docnums
-from searchapp.connections.words import content_counts, doc_frequency
+from searchapp.connections.words import content_counts
 from searchapp.index.generation import Generation
 
 THRESHOLD = 0.12
@@ -95,7 +95,7 @@ def links(gen: Generation, plan_doc: str, threshold: float = THRESHOLD) -> list[
 def _vectors(gen: Generation, paragraphs: list[tuple[int, int]]) -> list[dict[str, float]]:
     """The tf × idf vector of each (n, docnum) paragraph, over its content words."""
     size = max(gen.size, 1)
-    return [{w: tf * math.log(1 + size / max(doc_frequency(gen, w), 1))
+    return [{w: tf * math.log(1 + size / max(gen.word_doc_frequency(w), 1))
              for w, tf in words.items()}
             for words in content_counts(gen, [gen.body(d) for _, d in paragraphs])]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from searchapp.connections.locate import located, report_of
-from searchapp.connections.words import content_words, doc_frequency
+from searchapp.connections.words import content_words
 from searchapp.index.copies import K
 from searchapp.index.generation import Generation
 
@@ -52,7 +52,7 @@ def key_terms(gen: Generation, body: str, count: int = TERMS) -> list[tuple[str,
     size = max(gen.size, 1)
     scored = []
     for word, tf in words.items():
-        df = doc_frequency(gen, word)
+        df = gen.word_doc_frequency(word)
         if 0 < df <= max(COMMON * size, 1):
             idf = math.log(1 + (size - df + 0.5) / (df + 0.5))
             scored.append((-tf * idf, word, idf))

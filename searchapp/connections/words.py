@@ -39,11 +39,3 @@ def is_content(word: str) -> bool:
     """Two or more characters, at least one a Han character or a letter."""
     return len(word) >= 2 and _CONTENT.search(word) is not None
 
-
-def doc_frequency(gen: Generation, word: str) -> int:
-    """Paragraphs whose words include `word` (Generation.word_doc_frequency, memoised)."""
-    known: dict[str, int] = gen.derived("connections:df", lambda g: {})
-    found = known.get(word)
-    if found is None:
-        found = known[word] = gen.word_doc_frequency(word)
-    return found
