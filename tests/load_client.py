@@ -124,3 +124,15 @@ def worker_pids(master_pid: int) -> set[int]:
     except OSError:
         return set()
     return set(map(int, children.split()))
+
+
+def started_workers(master_pid: int, count: int, timeout: float = 15.0) -> set[int]:
+    """The workers once `count` of them are up: the server answers as soon as one worker
+    does, and the master may still be forking the next (what the workers were is then
+    compared with what they are after the load)."""
+    deadline = time.monotonic() + timeout
+    found = worker_pids(master_pid)
+    while len(found) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = worker_pids(master_pid)
+    return found

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from load_client import mix_paths, run_load, well_formed, worker_pids
+from load_client import mix_paths, run_load, started_workers, well_formed, worker_pids
 
 from searchapp.index import build as index
 
@@ -46,7 +46,7 @@ def total(url: str) -> int:
 def test_sustained_mixed_load_answers_every_request_correctly(seeds_index: Path, tmp_path: Path,
                                                               start_server) -> None:
     server = start_server(["--index", str(seeds_index), "--workers", "2"], tmp_path / "inst")
-    workers = worker_pids(server.process.pid)
+    workers = started_workers(server.process.pid, 2)
     result = run_load(server.url, SECONDS, CLIENTS)
     assert result["failures"] == []
     assert result["statuses"] == {200: result["requests"]}
@@ -78,7 +78,7 @@ def test_full_reindex_under_load_switches_without_errors_or_restart(tmp_path: Pa
     (corpus / "alpha.txt").write_text(OLD_ALPHA, encoding="utf-8")
     index.reindex([corpus], index_dir)
     server = start_server(["--index", str(index_dir), "--workers", "2"], tmp_path / "inst")
-    workers = worker_pids(server.process.pid)
+    workers = started_workers(server.process.pid, 2)
     before = {name: total(server.url + path) for name, path in PROBES.items()}
     (corpus / "xiuwu-2024.txt").write_text(NEW_REPORT, encoding="utf-8")
     (corpus / "alpha.txt").write_text(NEW_ALPHA, encoding="utf-8")
