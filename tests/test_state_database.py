@@ -3,9 +3,11 @@ the session key created once and shared, the URL setting, and the errors a user 
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_cli
@@ -67,6 +69,36 @@ def test_servers_starting_together_migrate_once_and_share_one_key(
     assert len({line.split()[-1] for line in outputs}) == 1  # one key
     assert [line.rpartition(" ")[0] for line in outputs] == ["[1, 2, 3]"] + ["[]"] * 5
     assert [v for v, _ in versions(Database(database_url, tmp_path / "instance"))] == [1, 2, 3]
+
+
+def _open_new_files_together(barrier: Any, folders: list[str], failures: Any) -> None:
+    for folder in folders:
+        barrier.wait()
+        try:
+            with Database(instance_dir=Path(folder)).transaction(write=True) as tx:
+                tx.execute("SELECT 1")
+        except Exception as error:  # noqa: BLE001 - counted, and named in the assertion
+            failures.put(f"{type(error).__name__}: {error}")
+
+
+def test_sqlite_processes_opening_a_new_file_at_the_same_instant_all_get_in(
+        tmp_path: Path) -> None:
+    # Each switches the new file to WAL; SQLite answers one of two such switches "database is
+    # locked" at once (a deadlock, no busy timeout): 1 first open in 16 failed before.
+    folders = [str(tmp_path / str(n)) for n in range(64)]
+    context = multiprocessing.get_context("spawn")
+    barrier, failures = context.Barrier(4), context.Queue()
+    processes = [context.Process(target=_open_new_files_together,
+                                 args=(barrier, folders, failures)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0] * 4
+    found = []
+    while not failures.empty():
+        found.append(failures.get())
+    assert found == []
 
 
 def test_with_postgresql_the_key_is_a_row_and_no_instance_folder_is_made(

@@ -17,9 +17,11 @@ The schema is brought up to date (migrate.py) on the first transaction of each D
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -34,6 +36,7 @@ SCHEMES = ("postgresql://", "postgres://")
 # the database are unlikely to pick
 WRITER_LOCK = int.from_bytes(b"srchapp1", "big") >> 1
 LOCK_WAIT = "10s"  # as SQLite's busy timeout: a stuck writer is an error, never a hang
+BUSY_SECONDS = 10
 
 
 class Transaction:
@@ -108,9 +111,8 @@ class Database:
 
 @contextmanager
 def _sqlite(path: Path, write: bool) -> Iterator[Transaction]:
-    with closing(sqlite3.connect(path, timeout=10, isolation_level=None)) as conn:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        conn.execute("PRAGMA journal_mode = WAL")
+    with closing(sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)) as conn:
+        _write_ahead(conn)
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             yield Transaction(conn, "?")
@@ -118,6 +120,26 @@ def _sqlite(path: Path, write: bool) -> Iterator[Transaction]:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+def _write_ahead(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL (readers never wait for the writer), retrying while busy.
+
+    The switch rewrites the file header under an exclusive lock. Servers starting together
+    on a new file (gunicorn's workers, each fetching the session key) each hold a shared
+    lock and want that exclusive one: SQLite breaks the deadlock by answering one of them
+    "database is locked" at once, without the busy timeout (1 first open in 16 with four
+    processes). Once the file is WAL, which lasts, the pragma only reads the mode."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    for attempt in itertools.count():
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY \
+                    or time.monotonic() > deadline:
+                raise
+            time.sleep(min(0.001 * 2 ** attempt, 0.05))
 
 
 @contextmanager
