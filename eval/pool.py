@@ -7,9 +7,10 @@
 Each --pool is a group of space-separated strings that must all occur in a paragraph
 (compared after normalisation: width, Traditional→Simplified, case); a group written
 `§营商环境` must occur in the paragraph's section path (the headings above it) instead. A
-paragraph is pooled when any group matches. Prints one block per pooled paragraph — report#n, region, year,
-heading level, section path, the groups it matched, its full text — or with --count only
-the pool sizes. Paragraph ids are the index's own (report id, paragraph number).
+paragraph is pooled when any group matches. Prints one block per pooled paragraph —
+report#n, region, year, heading level, section path, the groups it matched, its full
+text — or with --count only the pool sizes. Paragraph ids are the index's own (report id,
+paragraph number).
 """
 
 from __future__ import annotations

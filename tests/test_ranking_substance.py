@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from conftest import opened
 
 from searchapp.model import Paragraph, Query, Report
-from searchapp.search import ranking, searching
+from searchapp.search import feedback, ranking, searching
 
 SUBSTANTIVE = ("持续优化营商环境。深化“放管服”改革，企业开办时间压缩至1个工作日，"
                "政务服务事项全部实现网上可办，新增市场主体1.2万户。")
@@ -85,3 +87,43 @@ def test_words_asked_for_close_together_rank_closest_first(make_index):
     report = report_of(Paragraph(1, apart), Paragraph(2, close))
     assert order(make_index, report, '"乡村 振兴"~5') == [2, 1]
     assert order(make_index, report, "乡村 NEAR/5 振兴") == [2, 1]
+
+
+FILLER = [f"推进第{i}批城市更新项目，改造老旧小区。" for i in range(1000)]  # a corpus large
+#          enough for document frequencies to tell a topic's words (feedback.MIN_PARAGRAPHS)
+ABOUT_IT = [f"优化营商环境，压缩审批时限，推行企业开办一网通办，政务服务事项网上可办率{i}成。"
+            for i in range(4)]
+ON_TOPIC = "加快营商环境建设，精简审批事项，企业开办全程网上办，政务服务更加便捷。"
+ELSEWHERE = "加快营商环境建设，扩大对外开放，外贸进出口稳中提质，跨境电商快速发展。"
+
+
+def test_a_mention_among_the_topics_own_words_ranks_above_one_on_another_topic(make_index):
+    # the same sentence shape and length; only the words around it differ
+    report = report_of(*(Paragraph(n, t) for n, t in enumerate(
+        [*ABOUT_IT, ELSEWHERE, ON_TOPIC, *FILLER], start=1)))
+    index = opened(make_index([report]))
+    def first_of_the_two(weights: ranking.Weights) -> int:
+        hits = searching.run(index, Query(q="营商环境"), weights).hits
+        return [h.paragraph for h in hits if h.paragraph in (5, 6)][0]
+    assert first_of_the_two(ranking.DEFAULT) == 6
+    assert first_of_the_two(replace(ranking.DEFAULT, coherence=0.0)) == 5  # report order
+
+
+def test_the_best_hits_vocabulary_is_never_the_querys_own_words(make_index):
+    report = report_of(*(Paragraph(n, t) for n, t in enumerate([*ABOUT_IT, *FILLER], 1)))
+    gen = opened(make_index([report])).generation()
+    words = feedback.profile(gen, gen.literal("营商环境"), {"营商环境", "营商", "环境"},
+                             {"营商环境"})
+    assert {"审批", "政务", "一网通办"} <= set(words)
+    assert not any("营商" in w or "环境" in w for w in words)
+    assert list(words.values()) == sorted(words.values(), reverse=True)
+
+
+def test_a_query_of_several_words_is_not_reordered_by_vocabulary(make_index):
+    report = report_of(*(Paragraph(n, t) for n, t in enumerate(
+        [*ABOUT_IT, ELSEWHERE, ON_TOPIC, *FILLER], start=1)))
+    index = opened(make_index([report]))
+    def scores(weights: ranking.Weights) -> list[tuple[int, float]]:
+        return [(h.paragraph, h.score) for h in
+                searching.run(index, Query(q="营商环境 加快"), weights).hits]
+    assert scores(ranking.DEFAULT) == scores(replace(ranking.DEFAULT, coherence=0.0))

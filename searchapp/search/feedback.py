@@ -5,6 +5,9 @@ literal tiers find few paragraphs, the jieba words that several of the top hits 
 that are rare in the corpus (document frequency from the Whoosh word index) describe the
 topic in the reports' own vocabulary; paragraphs holding at least two of them form the lowest
 tier (matching.FEEDBACK), ranked by BM25 over those words, below everything the reader typed.
+The same words, weighted (profile), also order the literal hits of a one-word query: a
+paragraph about the topic shares its vocabulary, a passing mention sits among other words
+(scoring.coherence).
 """
 
 from __future__ import annotations
@@ -29,8 +32,16 @@ def feedback_terms(gen: Generation, top: np.ndarray, own: set[str],
     """The words shared by at least MIN_SHARED of the `top` paragraphs, best idf first;
     never the query's own words or pieces (nor words inside them), nor a string already
     searched."""
+    return tuple(profile(gen, top, own, searched))
+
+
+def profile(gen: Generation, top: np.ndarray, own: set[str],
+            searched: set[str]) -> dict[str, float]:
+    """feedback_terms with their weights (paragraphs of `top` holding the word × its idf),
+    best first: what the best hits are about besides the query's words. Empty for a corpus
+    too small to tell (MIN_PARAGRAPHS)."""
     if gen.size < MIN_PARAGRAPHS:
-        return ()
+        return {}
     shared: Counter[str] = Counter()
     segmenter = jieba_for(gen.analyzer.dictionary)  # type: ignore[attr-defined]
     for docnum in top[:TOP_DOCS].tolist():  # the body's words as gen.pieces cuts them,
@@ -46,7 +57,7 @@ def feedback_terms(gen: Generation, top: np.ndarray, own: set[str],
         df = gen.word_doc_frequency(word)
         if 0 < df <= limit:
             scored.append((count * math.log(gen.size / df), word))
-    return tuple(word for _, word in sorted(scored, reverse=True)[:MAX_TERMS])
+    return {word: weight for weight, word in sorted(scored, reverse=True)[:MAX_TERMS]}
 
 
 def _usable(word: str, own: set[str]) -> bool:

@@ -41,8 +41,11 @@ class Weights:
     once when the paragraph's opening sentence names it, plus `figure` once when a clause
     naming it holds a figure (新增高标准农田8000万亩: a target or a result, what makes a
     paragraph substantive rather than a passing 加强高标准农田建设); a heading
-    paragraph's score is scaled by `heading`; and BM25's length normalisation `body_b` is
-    milder than the usual 0.75, which favoured short, shallow paragraphs. Fitted on the
+    paragraph's score is scaled by `heading`; a one-word query's paragraph is scaled up by
+    `coherence` × the share of the best hits' vocabulary it holds (a paragraph about the topic
+    shares it, a passing mention sits among another topic's words); BM25's length
+    normalisation `body_b` is milder than the usual 0.75, which favoured short, shallow
+    paragraphs. Fitted on the
     judged development set (eval/dev.jsonl) with two-fold cross-validation (eval/tune.py;
     figures in README "Relevance"). A bonus for a mention opening a clause was tried and
     fitted to zero on both folds, so it is not here. `boundary` (a match that is not a jieba
@@ -59,14 +62,17 @@ class Weights:
     #                     states what it is about (三是深化改革扩大开放，持续改善营商环境。)
     figure: float = 0.0  # added once when a clause naming the word holds a figure (a target,
     #                      a result: 新建1亿亩高标准农田), the mark of concrete measures
+    coherence: float = 0.0  # a one-word query's scores in the best tier are scaled by
+    #                         1 + coherence × the share of the best hits' vocabulary the
+    #                         paragraph holds (scoring.coherence)
     proximity: float = 1.0  # scale of the bonus for the query's words standing close (NEAR)
     boundary: float = 1.0  # score factor where the word only occurs across jieba word
     #                        boundaries (营商 inside 国营商业), not as a word of its own
     k1: float = K1  # term-frequency saturation
 
 
-DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.2, topic=0.5, figure=0.5, proximity=0.0,
-                  boundary=0.2)
+DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.2, topic=0.5, figure=0.5, coherence=0.75,
+                  proximity=0.0, boundary=0.2)
 ASKED_PROXIMITY = 1.0  # the proximity weight when the reader asks for it ("a b"~5, NEAR/5):
 #                        fitted to 0 otherwise (both halves of the judged set chose 0)
 @lru_cache(maxsize=4096)

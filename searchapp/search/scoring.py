@@ -15,7 +15,7 @@ import numpy as np
 
 from searchapp.index.generation import Generation
 from searchapp.model import Query
-from searchapp.search import ranking
+from searchapp.search import feedback, ranking
 from searchapp.search.matching import (
     EXPANSION,
     FEEDBACK,
@@ -81,6 +81,8 @@ def _ranked(gen: Generation, matched: np.ndarray, leaves: list[Leaf], query: Que
     tie = gen.columns.tie[matched]
     head = _top(scored.tier, scored.score, tie, RERANK_DEPTH)
     refined = _base_scores(gen, matched[head], leaves, weights, refine=True)
+    if weights.coherence and len(leaves) == 1:
+        refined.score *= 1.0 + weights.coherence * coherence(gen, refined, leaves, tie[head])
     if weights.proximity and _proximity_matters(leaves):
         # exact for the first `wanted`, all the page is cut from; asked for the whole head,
         # the visit read every paragraph of it whenever the page was settled early
@@ -94,6 +96,35 @@ def _ranked(gen: Generation, matched: np.ndarray, leaves: list[Leaf], query: Que
         order = np.concatenate([order, rest[more]])
     return [(int(matched[i]), int(scored.tier[i]), float(scored.score[i]))
             for i in order[start:wanted]]
+
+
+def coherence(gen: Generation, scored: Scored, leaves: list[Leaf],
+              tie: np.ndarray) -> np.ndarray:
+    """Per paragraph of `scored`: the share (0–1, by weight) of the best hits' vocabulary it
+    holds — feedback.profile of the first TOP_DOCS paragraphs of the best tier.
+
+    Of the paragraphs that say a word, one about the topic (营商环境 with 审批, 许可, 企业开办,
+    政务服务) shares the words of the others about it; a passing mention (…、营商环境、… in
+    a paragraph on 对外开放) sits among another topic's words. Only for one word or phrase:
+    the paragraphs holding several words mix their topics, and the judged two-word queries
+    lost 0.02 nDCG@10 with it."""
+    if not len(scored.docs):
+        return np.zeros(0)
+    best = int(scored.tier.max())
+    top = _top(scored.tier, scored.score, tie, feedback.TOP_DOCS)
+    top = scored.docs[top[scored.tier[top] == best]]
+    alternatives = [a for leaf in leaves for a in leaf.alternatives]
+    own = {n for a in alternatives if a.tier in (OWN, PIECES) for n in a.needles}
+    searched = {n for a in alternatives if a.tier != FEEDBACK for n in a.needles}
+    key = f"profile:{sorted(own)}:{sorted(searched)}:{top.tobytes().hex()}"
+    words: dict[str, float] = gen.derived(  # type: ignore[assignment]
+        key, lambda g: feedback.profile(g, top, own, searched))
+    if not words:
+        return np.zeros(len(scored.docs))
+    held = np.zeros(len(scored.docs))
+    for word, weight in words.items():
+        held += weight * gen.members(scored.docs, gen.literal(word))
+    return held / sum(words.values())
 
 
 def _top(tier: np.ndarray, score: np.ndarray, tie: np.ndarray, wanted: int) -> np.ndarray:
