@@ -49,6 +49,17 @@ def test_a_one_sentence_paragraph_gets_no_opening_sentence_bonus(make_index):
     assert order(make_index, report, "乡村振兴") == [2, 1]
 
 
+def test_the_opening_is_the_paragraphs_first_characters_not_a_long_first_sentence(make_index):
+    early = "持续优化营商环境，深化放管服改革。企业开办时间压缩至1个工作日。"
+    late = ("围绕高质量发展目标，统筹推进各项改革任务，加快建设现代化经济体系，"
+            "持续优化营商环境。企业开办时间压缩至1个工作日。")
+    report = report_of(Paragraph(1, early), Paragraph(2, late))
+    gen = opened(make_index([report])).generation()
+    _, opening, _ = ranking.mentions(gen, "营商环境", gen.literal("营商环境"))
+    assert late.find("营商环境") >= ranking.OPENING_CHARS
+    assert opening.tolist() == [1, 0]
+
+
 def test_a_word_ending_the_paragraph_is_not_a_list_item(make_index):
     report = report_of(Paragraph(1, "（二）持续优化营商环境"),
                        Paragraph(2, "培育新能源、营商环境等新兴领域。"))

@@ -38,7 +38,7 @@ class Weights:
     (`培育A、B、X、C等新兴产业`), or in a heading line. A paragraph *about* X says X at the
     start of a clause, with the measures after it. So each occurrence counts 1, minus
     `passing` when it stands in an enumeration (、 beside it, or 等 after it), plus `topic`
-    once when the paragraph's opening sentence names it, plus `figure` once when a clause
+    once when the paragraph names it at its start, plus `figure` once when a clause
     naming it holds a figure (新增高标准农田8000万亩: a target or a result, what makes a
     paragraph substantive rather than a passing 加强高标准农田建设); a heading
     paragraph's score is scaled by `heading`; a one-word query's paragraph is scaled up by
@@ -57,9 +57,9 @@ class Weights:
     heading: float = 1.0
     body_b: float = 0.75
     section: float = 0.6  # BM25F weight of the section path (a heading above naming the topic)
-    topic: float = 0.0  # added to the term frequency when the paragraph's first sentence
-    #                     names the word: the sentence a paragraph of a report opens with
-    #                     states what it is about (三是深化改革扩大开放，持续改善营商环境。)
+    topic: float = 0.0  # added to the term frequency when the paragraph names the word in
+    #                     its first OPENING_CHARS: a paragraph of a report opens by stating
+    #                     what it is about (三是深化改革扩大开放，持续改善营商环境。)
     figure: float = 0.0  # added once when a clause naming the word holds a figure (a target,
     #                      a result: 新建1亿亩高标准农田), the mark of concrete measures
     coherence: float = 0.0  # a one-word query's scores in the best tier are scaled by
@@ -88,6 +88,9 @@ _OPENING, _CLOSING = "“「‘\"", "”」’\""  # quote marks skipped around 
 _SENTENCE_END = re.compile("[。！？]")
 _CLAUSE_MARKS = "，。；：！？,;:"  # what ends a clause (： too: 目标：新增8000万亩)
 _CLAUSE_END = re.compile(f"[{_CLAUSE_MARKS}]")
+OPENING_CHARS = 30  # a mention this near the start states the paragraph's topic: of the
+#                    judged mentions in a long opening sentence but past it, 3 were of grade
+#                    2 and 10 of grade 1 (60 and 16 within it)
 CLAUSE_MAX = 60  # characters looked at on each side of a mention for its clause's figure
 _UNITS = ("%|‰|万|亿|千|百|个|项|家|人|户|所|座|倍|条|套|张|亩|元|公里|千米|米|吨|千瓦|"
           "辆|台|次|批|年|月|天|日|小时|公顷|斤|名|位|处|栋|间|床")
@@ -130,15 +133,15 @@ def _stands_alone(words: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
-    """(in an enumeration, in the opening sentence, in a clause with a figure) counts of
-    `needle` in each of `docs`, shape (3, docs); the last two are 0 or 1. A figure is a digit
-    or a Chinese number with a unit (两万亩). The opening sentence only counts when others
-    follow it: a paragraph of
-    one sentence (a glossary entry, `十大战略：指创新驱动、…、乡村振兴战略…`) names
-    everything it holds in its "opening". An occurrence is in an enumeration when 、 stands
+    """(in an enumeration, at the opening, in a clause with a figure) counts of `needle` in
+    each of `docs`, shape (3, docs); the last two are 0 or 1. A figure is a digit or a Chinese
+    number with a unit (两万亩). The opening is the first OPENING_CHARS characters, and only
+    when another sentence follows the first: a paragraph of one sentence (a glossary entry,
+    `十大战略：指创新驱动、…、乡村振兴战略…`) names everything it holds in its "opening".
+    An occurrence is in an enumeration when 、 stands
     before it or 、/等 after it (a quote mark between is skipped: 、“互联网+”、). One
     str.find loop per paragraph: a look-behind regular expression cost 27 µs a paragraph;
-    the opening sentence's end is one search for any of 。！？, not a find for each."""
+    the first sentence's end is one search for any of 。！？, not a find for each."""
     texts, starts, ends = generation.slices(docs)
     size = len(needle)
     listed_in, opening, figured = [], [], []
@@ -147,7 +150,7 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
         first_end = sentence_end(text, start, end)
         stop = first_end.start() if first_end else end
         at = text.find(needle, start, end)
-        opening.append(0 <= at <= stop < end - 1)  # a one-sentence paragraph has no opening
+        opening.append(0 <= at < start + OPENING_CHARS and stop < end - 1)
         listed = with_figure = 0
         while at >= 0:
             if not with_figure:  # the clause around it, at most CLAUSE_MAX on each side
@@ -172,7 +175,7 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
 def effective_counts(counts: np.ndarray, passing: np.ndarray, topic: np.ndarray,
                      figured: np.ndarray, weights: Weights) -> np.ndarray:
     """Term frequency as it should count: a mention in a list counts `1 - passing`; one in
-    the opening sentence adds `topic`, one in a clause with a figure `figure`."""
+    the opening adds `topic`, one in a clause with a figure `figure`."""
     return counts - weights.passing * passing + weights.topic * topic + \
         weights.figure * figured
 NEAR = ((0, 1.5), (3, 1.0), (12, 0.5))  # (max characters between the words, bonus)
