@@ -128,12 +128,12 @@ def test_word_statistics_are_remembered_and_bounded(gen: Generation) -> None:
 
 
 def _mentions_by_definition(body: str, needle: str) -> tuple[int, int, int]:
-    """(in an enumeration, in the opening sentence, in a clause with a figure), written from
+    """(in an enumeration, at the opening, in a clause with a figure), written from
     ranking.mentions' rules."""
     stops = [m.start() for m in re.finditer("[。！？]", body)]
     stop = stops[0] if stops else len(body)
     first = body.find(needle)
-    opening = int(0 <= first <= stop < len(body) - 1)
+    opening = int(0 <= first < ranking.OPENING_CHARS and stop < len(body) - 1)
     listed, at, figured = 0, first, 0
     while at >= 0:
         reach = ranking.CLAUSE_MAX  # the clause, at most this far on each side
