@@ -1,7 +1,8 @@
 """The shortcuts of a query's first run give what the plain definitions give: bodies read in
 docnum order and handed back in the order asked, counts kept from the literal lookup, heading
 counts kept per column, word statistics kept per generation, a feedback word counted only
-where it occurs, mentions found with one search for the sentence's end."""
+where it occurs, mentions found with one search for the sentence's end, the common words'
+statistics looked up at start."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from conftest import build_report, opened
 
 from searchapp.index import build, columns, generation
 from searchapp.index.generation import Generation
-from searchapp.search import ranking, scoring
+from searchapp.search import feedback, ranking, scoring
 from searchapp.search.matching import FEEDBACK, Alternative
 
 _PARAGRAPHS = [
@@ -168,3 +169,20 @@ def test_grams_are_found_by_key(gen: Generation) -> None:
     for gram in ("营商", "营", "常常", "ab", "\U00020000"):
         grams: Callable[[str], int] = (part.grams1 if len(gram) == 1 else part.grams2).find
         assert (grams(gram) >= 0) == any(gram in b for b in bodies), gram
+
+
+def test_start_up_looks_up_the_common_words_statistics_once(gen: Generation) -> None:
+    gen._word_df.clear()
+    assert feedback.warm(gen) == 0  # a corpus too small for profiles: nothing to look up
+    with patch.object(feedback, "MIN_PARAGRAPHS", 1), patch.object(feedback, "WARM_SHARED", 4):
+        looked_up = feedback.warm(gen)
+    common = {"营商环境", "发展", "乡村"}  # in every report's paragraphs, so in 4 of the sample
+    assert looked_up == len(gen._word_df) and common <= set(gen._word_df)
+    with gen._lock:
+        reader = gen.ix.reader()
+        try:
+            expected = {w: reader.doc_frequency("body", w) for w in common}
+        finally:
+            reader.close()
+    with patch.object(Generation, "_words", side_effect=AssertionError("looked up again")):
+        assert {w: gen.word_doc_frequency(w) for w in common} == expected

@@ -273,6 +273,7 @@ def warm(index: Index) -> int:
     ranking.columns_of(gen)
     gen.pieces("预热")
     gen.word_doc_frequency("预热")
+    feedback.warm(gen)  # the common words' statistics, for every query's profile
     if gen.size:
         gen.record(int(gen.live_docs[0]))  # reads a first record (columns, reports.json)
         # numpy.ma and the UTF-16 codec load on first use: ~30 ms of a worker's first query
