@@ -45,12 +45,11 @@ class Weights:
     `coherence` × the share of the best hits' vocabulary it holds (a paragraph about the topic
     shares it, a passing mention sits among another topic's words); BM25's length
     normalisation `body_b` is milder than the usual 0.75, which favoured short, shallow
-    paragraphs. Fitted on the
-    judged development set (eval/dev.jsonl) with two-fold cross-validation (eval/tune.py;
-    figures in README "Relevance"). A bonus for a mention opening a clause was tried and
-    fitted to zero on both folds, so it is not here. `boundary` (a match that is not a jieba
-    word of the paragraph, 营商 inside 国营商业, counts a fifth) changes no judged top 10; it is
-    set for what the reader means, not fitted.
+    paragraphs. Fitted on the judged development set (eval/dev.jsonl) with two-fold
+    cross-validation (eval/tune.py; figures in README "Relevance"). A bonus for a mention
+    opening a clause was tried and fitted to zero on both folds, so it is not here.
+    `boundary` (a match that is not a jieba word of the paragraph, 营商 inside 国营商业, counts
+    a fifth) changes no judged top 10; it is set for what the reader means, not fitted.
     """
 
     passing: float = 0.0
@@ -62,9 +61,9 @@ class Weights:
     #                     what it is about (三是深化改革扩大开放，持续改善营商环境。)
     figure: float = 0.0  # added once when a clause naming the word holds a figure (a target,
     #                      a result: 新建1亿亩高标准农田), the mark of concrete measures
-    coherence: float = 0.0  # a one-word query's scores in the best tier are scaled by
-    #                         1 + coherence × the share of the best hits' vocabulary the
-    #                         paragraph holds (scoring.coherence)
+    coherence: float = 0.0  # a one-word query's scores are scaled by 1 + coherence × the
+    #                         share of the best hits' vocabulary the paragraph holds
+    #                         (scoring.coherence)
     proximity: float = 1.0  # scale of the bonus for the query's words standing close (NEAR)
     boundary: float = 1.0  # score factor where the word only occurs across jieba word
     #                        boundaries (营商 inside 国营商业), not as a word of its own
@@ -138,10 +137,10 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
     number with a unit (两万亩). The opening is the first OPENING_CHARS characters, and only
     when another sentence follows the first: a paragraph of one sentence (a glossary entry,
     `十大战略：指创新驱动、…、乡村振兴战略…`) names everything it holds in its "opening".
-    An occurrence is in an enumeration when 、 stands
-    before it or 、/等 after it (a quote mark between is skipped: 、“互联网+”、). One
-    str.find loop per paragraph: a look-behind regular expression cost 27 µs a paragraph;
-    the first sentence's end is one search for any of 。！？, not a find for each."""
+    An occurrence is in an enumeration when 、 stands before it or 、/等 after it (a quote
+    mark between is skipped: 、“互联网+”、). One str.find loop per paragraph: a look-behind
+    regular expression cost 27 µs a paragraph; the first sentence's end is one search for
+    any of 。！？, not a find for each."""
     texts, starts, ends = generation.slices(docs)
     size = len(needle)
     listed_in, opening, figured = [], [], []
