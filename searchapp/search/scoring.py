@@ -109,8 +109,8 @@ def coherence(gen: Generation, scored: Scored, leaves: list[Leaf], tie: np.ndarr
     holds — feedback.profile of the first PROFILED paragraphs of the best tier — for the
     first `reach` paragraphs (0 for the others: scaled up, those stay above them). Their
     texts are searched for the words (16 finds in each of a hundred paragraphs: under a
-    millisecond at any corpus size; looking the words up in the index cost 4 ms at 1×
-    and 11 ms of the 10× benchmark's p95).
+    millisecond at any corpus size; looking each word up in the index instead cost
+    0.3–0.8 ms on a query's first run, more as the corpus grows).
 
     Of the paragraphs that say a word, one about the topic (营商环境 with 审批, 许可, 企业开办,
     政务服务) shares the words of the others about it; a passing mention (…、营商环境、… in
