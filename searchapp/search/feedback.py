@@ -44,11 +44,7 @@ def profile(gen: Generation, top: np.ndarray, own: set[str],
     too small to tell (MIN_PARAGRAPHS)."""
     if gen.size < MIN_PARAGRAPHS:
         return {}
-    shared: Counter[str] = Counter()
-    segmenter = jieba_for(gen.analyzer.dictionary)  # type: ignore[attr-defined]
-    for docnum in top[:TOP_DOCS].tolist():  # the body's words as gen.pieces cuts them,
-        # without its per-word Python steps (18 ms of a cold query for 20 paragraphs)
-        shared.update(set(segmenter.cut(gen.body(docnum))))
+    shared = _paragraphs_per_word(gen, top[:TOP_DOCS])
     limit = MAX_SHARE * gen.size
     needed = max(2, min(MIN_SHARED, len(top[:TOP_DOCS])))  # of 2 hits (一老一小): both
     scored = []
@@ -72,14 +68,21 @@ def warm(gen: Generation) -> int:
         return 0
     live = gen.live_docs
     sample = live[np.linspace(0, len(live) - 1, min(WARM_SAMPLE, len(live))).astype(np.int64)]
-    segmenter = jieba_for(gen.analyzer.dictionary)  # type: ignore[attr-defined]
-    seen: Counter[str] = Counter()
-    for docnum in sample.tolist():
-        seen.update(set(segmenter.cut(gen.body(docnum))))
-    common = [word for word, count in seen.items() if count >= WARM_SHARED and _usable(word, set())]
+    common = [word for word, count in _paragraphs_per_word(gen, sample).items()
+              if count >= WARM_SHARED and _usable(word, set())]
     for word in common:
         gen.word_doc_frequency(word)
     return len(common)
+
+
+def _paragraphs_per_word(gen: Generation, docs: np.ndarray) -> Counter[str]:
+    """How many of `docs` hold each jieba word: the body's words as gen.pieces cuts them,
+    without its per-word Python steps (18 ms of a cold query for 20 paragraphs)."""
+    segmenter = jieba_for(gen.analyzer.dictionary)  # type: ignore[attr-defined]
+    counts: Counter[str] = Counter()
+    for docnum in docs.tolist():
+        counts.update(set(segmenter.cut(gen.body(docnum))))
+    return counts
 
 
 def _usable(word: str, own: set[str]) -> bool:
