@@ -177,6 +177,69 @@ def test_a_short_form_finds_its_long_form_inferred_from_the_corpus(make_index):
     assert results.hits[1].note == "不含「自贸区」，含「自由贸易试验区」"
 
 
+def test_a_compound_built_on_a_short_form_finds_the_reports_spelling_of_it(make_index):
+    """民企融资: 民企 is 民营企业 in the synonym table; the reports write the long form, next
+    to the other word, apart from it, or the long form alone."""
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(200)]
+    lending = [f"拓宽企业融资渠道，发展第{i}个区域性股权市场。" for i in range(5)]
+    directory = make_index([report_of("引导金融机构加大民营企业融资支持，降低综合融资成本。",
+                                      "着力缓解民营企业的融资难题，扩大信用贷款。",
+                                      "民营企业是推动发展的重要力量，依法保护企业家权益。",
+                                      *lending, *filler)])
+    results = searching.run(opened(directory), Query(q="民企融资"))
+    assert [(h.paragraph, h.note) for h in results.hits][:3] == [
+        (1, "不含「民企融资」，含「民营企业融资」"),  # the whole word respelled, literally
+        (2, "不含「民企融资」，含「民营企业」「融资」"),  # its pieces respelled, close together
+        (3, "不含「民企融资」，含「民营企业」")]  # the short form's long form alone: its part
+    assert "民营企业融资" in results.expanded
+
+
+def test_the_specific_piece_is_searched_alone_in_its_long_form_too(make_index):
+    """个税改革: the reports write 个税 once and 个人所得税 often, rarely next to 改革."""
+    filler = [f"第{i}项改革按计划推进，完成全年目标。" for i in range(200)]
+    directory = make_index([report_of("提高个人所得税起征点，设立专项附加扣除。",
+                                      "个税起征点提高到每月五千元。", *filler)])
+    results = searching.run(opened(directory), Query(q="个税改革"))
+    assert {(h.paragraph, h.note) for h in results.hits} == {
+        (1, "不含「个税改革」，含「个人所得税」"), (2, "不含「个税改革」，含「个税」")}
+
+
+def test_a_respelled_piece_is_still_the_best_hits_vocabulary_for_feedback(make_index):
+    """外资准入: 外商投资 is searched next to 准入 (a respelled piece), and is also what the
+    best hits share, so paragraphs on 外商投资 without 准入 are found by feedback."""
+    about = [f"放宽外资准入限制，外商投资负面清单缩减到{i}条，扩大鼓励外商投资产业目录。"
+             for i in range(30, 34)]
+    unnamed = "扩大鼓励外商投资产业目录，负面清单之外内外资一视同仁。"
+    filler = [f"推进第{i}批城市更新项目，改造老旧小区。" for i in range(1000)]
+    results = searching.run(opened(make_index([report_of(*about, unnamed, *filler)])),
+                            Query(q="外资准入"))
+    assert 5 in [h.paragraph for h in results.hits]
+    assert "外商投资" in results.expanded
+
+
+def test_a_short_form_jieba_cuts_apart_is_still_one_piece_of_the_compound(make_index):
+    """jieba cuts 新农合补助 into 新农 合 补助 and 公租房建设 into 公 租房 建设; the table's
+    short forms inside them are kept whole, so their long forms are tried in their place."""
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(200)]
+    directory = make_index([report_of("新型农村合作医疗财政补助标准提高到每人每年240元。",
+                                      "新建公共租赁住房建设任务全面完成，分配入住八万套。",
+                                      *filler)])
+    index = opened(directory)
+    [hit] = searching.run(index, Query(q="新农合补助")).hits
+    assert (hit.paragraph, hit.note) == (1, "不含「新农合补助」，含「新型农村合作医疗」「补助」")
+    [hit] = searching.run(index, Query(q="公租房建设")).hits
+    assert (hit.paragraph, hit.note) == (2, "不含「公租房建设」，含「公共租赁住房建设」")
+
+
+def test_a_multi_part_long_form_of_a_compounds_short_form_gives_its_parts(make_index):
+    """双碳目标: 双碳 is 碳达峰、碳中和; a paragraph saying either part stands for it."""
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(200)]
+    directory = make_index([report_of("制定碳达峰行动方案，确保如期实现目标。",
+                                      "推进碳中和技术研发。", *filler)])
+    results = searching.run(opened(directory), Query(q="双碳目标"))
+    assert {(h.paragraph, h.note) for h in results.hits[:2]} == {
+        (1, "不含「双碳目标」，含「碳达峰」「目标」"), (2, "不含「双碳目标」，含「碳中和」")}
+
 
 def test_a_long_form_must_begin_a_word_where_the_reports_write_it(make_index):
     inside = [f"加强事中事后监管，第{i}批事项纳入清单。" for i in range(4)]

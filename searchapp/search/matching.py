@@ -3,8 +3,10 @@
 A positive word becomes a Leaf whose alternatives are tried in tier order:
   OWN        the user's own word or phrase, as a literal substring (exact by construction)
   EXPANSION  its synonyms/abbreviations, literally (curated table + pairs mined from the corpus
-             + long forms of a short word inferred from the corpus: abbreviations.py)
-  PIECES     its jieba pieces, all present and close together (乡村全面振兴 for 乡村振兴)
+             + long forms of a short word inferred from the corpus: abbreviations.py), and
+             a compound respelled with a piece's long form (民营企业融资 for 民企融资)
+  PIECES     its jieba pieces, all present and close together (乡村全面振兴 for 乡村振兴),
+             or with one piece respelled (民营企业…融资 for 民企融资)
   SECTION    the word itself in a heading above the paragraph, not in the paragraph: the
              paragraphs under （二）着力优化营商环境 treat the topic without repeating it
              (以简审批优服务便利投资兴业…), and a run-in heading split from its paragraph
@@ -15,8 +17,9 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
   PART       one part of it, for when reports use other words: each part of a multi-part
              expansion (碳达峰 or 碳中和 for 双碳), and the word's rarest piece alone, which
              is its specific part (民营 of 民营经济 finds 民营企业; 节水 of 节水农业
-             finds 节水灌溉), chosen by rarity in this index, not from a list; its other
-             pieces ride along as needles that score but do not have to be there
+             finds 节水灌溉), chosen by rarity in this index, not from a list, and that
+             piece's long forms (个人所得税 of 个税改革); its other pieces ride along as
+             needles that score but do not have to be there
   FEEDBACK   at least two of the words the best hits share (feedback.py), added by search
              only when the tiers above find few paragraphs
 A lower tier never pushes a higher one down (search.py orders by tier first), so each
@@ -28,7 +31,7 @@ must not throw out every paragraph that merely mentions 乡村.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import permutations
 
@@ -47,6 +50,7 @@ ALONE_MAX_SHARE = 0.05  # the same for the one word beside single characters (�
 _PART_SPLIT = re.compile(r"[、，,；;\s]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
 _COUNTING = re.compile(r"[一二两三四五六七八九十百千万][\u4e00-\u9fff]")  # 三大 (三大工程): a count
+RESPELLED_FORMS = 3  # long forms tried per piece of a compound (医保: 医疗保险, 医疗保障, …)
 PIECES_MAX_GAP = 6  # characters allowed between consecutive pieces (乡村全面振兴: 2)
 
 
@@ -54,6 +58,20 @@ PIECES_MAX_GAP = 6  # characters allowed between consecutive pieces (乡村全�
 class Alternative:
     needles: tuple[str, ...]  # normalised strings that must all occur in the body
     tier: int
+    respelled: bool = False  # the word's pieces with a long form for one of them
+
+
+@dataclass(frozen=True)
+class Respelling:
+    """One piece of a compound replaced by one of its long forms (民营企业 for 民企)."""
+
+    piece: int  # its index in the word's pieces
+    form: str
+    whole: str | None  # the whole word so respelled, when the reports write it
+    curated: bool  # from the synonym table (a word), not inferred (国有资 of 国资: a start)
+
+    def pieces(self, pieces: tuple[str, ...]) -> tuple[str, ...]:
+        return (*pieces[:self.piece], self.form, *pieces[self.piece + 1:])
 
 
 @dataclass(frozen=True)
@@ -71,40 +89,73 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     expansions += tuple(f for f in long_forms(gen, own) if f not in map(normalize, expansions))
     alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
     pieces = _pieces(gen, own)
+    inner = () if pieces else _inner(gen, own)
+    respelled = _respelled(gen, own, pieces or inner, expansions)
+    wholes = tuple(r.whole for r in respelled if r.whole)
+    alternatives += [Alternative((whole,), EXPANSION) for whole in wholes]
     if pieces:
         alternatives.append(Alternative(pieces, PIECES))
-    inner = () if pieces else _inner(gen, own)
+        alternatives += [Alternative(r.pieces(pieces), PIECES, respelled=True)
+                         for r in respelled]
     parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or inner,
-                   ALONE_MAX_SHARE if inner else PART_MAX_SHARE)
+                   ALONE_MAX_SHARE if inner else PART_MAX_SHARE, respelled)
     riders = tuple(dict.fromkeys(p for p in (*parts, *pieces) if p != own))
     alternatives.append(Alternative((own, *riders), SECTION))
-    alternatives += [Alternative(_with_the_rest(part, pieces), PART) for part in parts]
-    return Leaf(tuple(alternatives), expansions + tuple(parts))
+    alternatives += [Alternative((part, *rest), PART) for part, rest in parts.items()]
+    return Leaf(tuple(alternatives), expansions + wholes + tuple(parts))
 
 
-def _parts(gen: Generation, own: str, expansions: list[str],
-           pieces: tuple[str, ...], max_share: float) -> list[str]:
-    """PART needles: the parts of multi-part expansions, and the rarest piece of the word
-    when it is rare enough to stand for the topic alone — never a count (三大 of 三大工程,
-    一带 of 一带一路: a number and one character say nothing about the topic)."""
-    found = [part for e in expansions for part in _PART_SPLIT.split(e)
-             if len(part) >= 2 and part != e]
-    present = [p for p in pieces if len(gen.literal(p)) and not _COUNTING.fullmatch(p)]
+def _respelled(gen: Generation, own: str, pieces: tuple[str, ...],
+               expansions: tuple[str, ...]) -> list[Respelling]:
+    """A compound the reader built around a short form (民企融资, 社保基金, 国资监管) as the
+    reports spell it: each piece in turn replaced by its long forms, from the synonym table
+    or else inferred from the corpus (abbreviations.py). The whole word so respelled is
+    searched literally like an expansion, when the reports write it; the pieces so respelled
+    close together like the word's own pieces."""
+    found = []
+    taken = {own, *map(normalize, expansions)}
+    for i, piece in enumerate(pieces):
+        curated = [normalize(form) for form in expand(piece, gen.synonyms)]
+        for form in (curated or list(long_forms(gen, piece)))[:RESPELLED_FORMS]:
+            whole = own.replace(piece, form, 1)  # an inferred form stops at the short form's
+            # last character (国有资 of 国资): the whole would be no word
+            if whole in taken or form not in curated or not len(gen.literal(whole)):
+                whole = None
+            found.append(Respelling(i, form, whole, form in curated))
+    return found
+
+
+def _parts(gen: Generation, own: str, expansions: list[str], pieces: tuple[str, ...],
+           max_share: float, respelled: list[Respelling]) -> dict[str, tuple[str, ...]]:
+    """PART needles, each with the word's other pieces riding along (they do not decide
+    which paragraphs match, the part does, but they score: of the paragraphs holding 更新,
+    for 城市更新, those that also say 城市 come first, not 设备更新): the parts of multi-part
+    expansions, and the word's specific piece — the one with the rarest stand-in, if rare
+    enough to stand for the topic alone — never a count (三大 of 三大工程, 一带 of 一带一路:
+    a number and one character say nothing about the topic). A piece stands for itself and
+    by its long forms from the synonym table (个税 and 个人所得税 of 个税改革, 民营企业 of
+    民企融资, 碳达峰 and 碳中和 of 双碳目标), each searched alone if rare enough."""
+    found = {part: () for e in expansions for part in _PART_SPLIT.split(e)
+             if len(part) >= 2 and part != e}
+    standing = {p: i for i, p in enumerate(pieces) if not _COUNTING.fullmatch(p)}
+    for r in respelled:
+        if r.curated:
+            for part in _PART_SPLIT.split(r.form):
+                if len(part) >= 2:
+                    standing.setdefault(part, r.piece)
+    present = {p: len(gen.literal(p)) for p in standing}
+    present = {p: count for p, count in present.items() if count}
     if present:
-        rarest = min(present, key=lambda p: len(gen.literal(p)))
-        if len(gen.literal(rarest)) <= max_share * max(gen.size, 1):
-            found.append(rarest)
+        specific = standing[min(present, key=present.__getitem__)]
+        for part, count in present.items():
+            if standing[part] == specific and count <= max_share * max(gen.size, 1):
+                found[part] = _others(pieces, specific) if pieces else ()
     taken = {own, *expansions}
-    return [p for p in dict.fromkeys(found) if p not in taken and own not in p]
+    return {p: rest for p, rest in found.items() if p not in taken and own not in p}
 
 
-def _with_the_rest(part: str, pieces: tuple[str, ...]) -> tuple[str, ...]:
-    """A piece searched alone, with the word's other pieces after it: they do not decide
-    which paragraphs match (the first needle does), but they score, so of the paragraphs
-    holding 更新 (for 城市更新) those that also say 城市 come first, not 设备更新."""
-    if part not in pieces:
-        return (part,)
-    return (part, *(p for p in pieces if p != part))
+def _others(pieces: tuple[str, ...], i: int) -> tuple[str, ...]:
+    return (*pieces[:i], *pieces[i + 1:])
 
 
 def _inner(gen: Generation, word: str) -> tuple[str, ...]:
@@ -117,13 +168,38 @@ def _inner(gen: Generation, word: str) -> tuple[str, ...]:
 
 def _pieces(gen: Generation, word: str) -> tuple[str, ...]:
     """The word's jieba words (or, for a single dictionary word, the words inside it),
-    without single characters, which would match almost anything."""
+    without single characters, which would match almost anything. A short form of the
+    synonym table inside the word is one piece, whatever jieba makes of it: 新农合补助 is
+    新农合 + 补助 (jieba: 新农 合 补助), 公租房建设 is 公租房 + 建设 (jieba: 公 租房 建设)."""
     pieces = gen.pieces(word)
+    known = _cut_apart(word, gen.word_spans(word), gen.synonyms)
+    if known:
+        head, _, tail = word.partition(known)
+        pieces = [*gen.pieces(head), known, *gen.pieces(tail)]
     if len(pieces) < 2:
         inner = gen.subwords(word)
         pieces = _cover(word, [p for p in inner if not any(p != q and p in q for q in inner)])
     pieces = list(dict.fromkeys(p for p in pieces if len(p) > 1 and p != word))
     return tuple(pieces) if len(pieces) > 1 else ()
+
+
+def _cut_apart(word: str, spans: list[tuple[int, int]],
+               table: Mapping[str, object]) -> str | None:
+    """The longest word of the synonym table inside `word`, if jieba's words (`spans`) cut
+    it apart: one begins or ends inside it, or splits a single character off inside it. One
+    that jieba keeps whole, or splits into words (农民工 工资 of 农民工工资), is left to the
+    pieces."""
+    inside = (word[start:start + size] for size in range(len(word) - 1, 1, -1)
+              for start in range(len(word) - size + 1))
+    known = next((part for part in inside if part in table), None)
+    if known is None:
+        return None
+    start = word.find(known)
+    end = start + len(known)
+    bounds = {0, len(word)} | {s for s, _ in spans} | {e for _, e in spans}
+    within = [e - s for s, e in spans if start <= s and e <= end]
+    kept = {start, end} <= bounds and within and min(within) > 1
+    return None if kept else known
 
 
 def _cover(word: str, inner: list[str]) -> list[str]:
@@ -199,6 +275,18 @@ def _at_least_two(gen: Generation, needles: tuple[str, ...]) -> np.ndarray:
     found = np.concatenate([gen.literal(n) for n in needles])
     counts = np.bincount(found, minlength=len(gen.live))
     return np.flatnonzero(counts >= min(2, len(needles))).astype(np.int32)
+
+
+def profile_exclusions(leaves: list[Leaf]) -> tuple[set[str], set[str]]:
+    """What the best hits' vocabulary (feedback.profile) must leave out: the query's own
+    words (its own and pieces' needles: no word containing one or inside one) and every
+    needle searched. A respelled piece is neither: the long forms the reports use for the
+    reader's short form (外商投资 for 外资 of 外资准入) are just what the best hits share,
+    and paragraphs holding one without the other pieces are the feedback tier's to find."""
+    alternatives = [a for leaf in leaves for a in leaf.alternatives
+                    if a.tier != FEEDBACK and not a.respelled]
+    return ({n for a in alternatives if a.tier in (OWN, PIECES) for n in a.needles},
+            {n for a in alternatives for n in a.needles})
 
 
 def with_feedback(leaf: Leaf, terms: tuple[str, ...]) -> Leaf:

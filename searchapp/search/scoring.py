@@ -26,6 +26,7 @@ from searchapp.search.matching import (
     Alternative,
     Leaf,
     alternative_set,
+    profile_exclusions,
 )
 
 WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4, SECTION: 0.35, PART: 0.3,
@@ -122,9 +123,7 @@ def coherence(gen: Generation, scored: Scored, leaves: list[Leaf], tie: np.ndarr
     best = int(scored.tier.max())
     top = _top(scored.tier, scored.score, tie, PROFILED)
     top = scored.docs[top[scored.tier[top] == best]]
-    alternatives = [a for leaf in leaves for a in leaf.alternatives]
-    own = {n for a in alternatives if a.tier in (OWN, PIECES) for n in a.needles}
-    searched = {n for a in alternatives if a.tier != FEEDBACK for n in a.needles}
+    own, searched = profile_exclusions(leaves)
     key = f"profile:{sorted(own)}:{sorted(searched)}:{top.tobytes().hex()}"
     words: dict[str, float] = gen.derived(  # type: ignore[assignment]
         key, lambda g: feedback.profile(g, top, own, searched))

@@ -23,10 +23,10 @@ from searchapp.search import querylang as ql
 from searchapp.search.highlight import find_spans, render
 from searchapp.search.matching import (
     OWN,
-    PIECES,
     Leaf,
     compile_leaf,
     evaluate,
+    profile_exclusions,
     with_feedback,
 )
 from searchapp.text.normalize import normalize
@@ -348,9 +348,7 @@ def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
         return [d for d, _, _ in scoring.rank(g, matched, list(leaves.values()),
                                               Query(per_page=feedback.TOP_DOCS), weights)]
     top = gen.derived(f"feedback-top:{node!r}:{weights!r}", best)
-    alternatives = [a for leaf in leaves.values() for a in leaf.alternatives]
-    own = {n for a in alternatives if a.tier in (OWN, PIECES) for n in a.needles}
-    searched = {n for a in alternatives for n in a.needles}
+    own, searched = profile_exclusions(list(leaves.values()))
     terms = gen.derived(f"feedback:{node!r}", lambda g: feedback.feedback_terms(
         g, np.asarray(top, dtype=np.int32), own, searched))
     if len(terms) < 2:
