@@ -241,6 +241,19 @@ def test_a_multi_part_long_form_of_a_compounds_short_form_gives_its_parts(make_i
         (1, "不含「双碳目标」，含「碳达峰」「目标」"), (2, "不含「双碳目标」，含「碳中和」")}
 
 
+def test_an_inferred_long_form_is_a_whole_word_not_cut_at_the_short_forms_last_character(
+        make_index):
+    """教改 takes 教 of 教育 and 改 of 改革: the long form is 教育改革, not 教育改, and one
+    that holds another (教育改革试点) adds nothing to it."""
+    long_form = [f"深化教育改革，第{i}批试点学校扩大办学自主权。" for i in range(4)]
+    pilots = [f"推进教育改革试点，第{i}批经验复制推广。" for i in range(4)]
+    directory = make_index([report_of("教改要稳步推进。", *long_form, *pilots, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="教改"))
+    assert "教育改革" in results.expanded
+    assert not any(form in results.expanded for form in ("教育改", "教育改革试点"))
+    assert results.hits[1].note == "不含「教改」，含「教育改革」"
+
+
 def test_a_long_form_must_begin_a_word_where_the_reports_write_it(make_index):
     inside = [f"加强事中事后监管，第{i}批事项纳入清单。" for i in range(4)]
     directory = make_index([report_of("强监管要求落到实处。", *inside, "发展现代农业。")])

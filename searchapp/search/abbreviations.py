@@ -5,7 +5,8 @@ consecutive words of the long form: 地方债 ← 地方|政府|债券, 自贸�
 for a short query that the reports rarely write as typed, the spans of the corpus that
 hold its characters in order — each gap a few CJK characters, no punctuation — and whose
 jieba words begin at each taken character (or end at the last one) are its long-form
-candidates; those found in several paragraphs are searched as synonyms. Computed per
+candidates, each completed to the end of the word its last character is in (教育改 of
+教改 is 教育改革); those found in several paragraphs are searched as synonyms. Computed per
 word and generation, only for short words, and only when the corpus writes them rarely.
 """
 
@@ -42,12 +43,27 @@ def _infer(gen: Generation, word: str) -> tuple[str, ...]:
     if len(docs):
         texts, starts, ends = gen.slices(docs)
         for text, start, end in zip(texts, starts, ends, strict=True):
-            seen.update({m.group() for m in pattern.finditer(text, start, end)
+            seen.update({_completed(gen, text, m.start(), m.end(), end)
+                         for m in pattern.finditer(text, start, end)
                          if m.group() != word and _abbreviates(
                              gen, word, m.group(), text[max(start, m.start() - CONTEXT):
                                                         m.start()])})
-    return tuple(form for form, count in seen.most_common(MAX_FORMS)
-                 if count >= MIN_PARAGRAPHS)
+    forms: list[str] = []
+    for form, count in seen.most_common():
+        if count < MIN_PARAGRAPHS or len(forms) == MAX_FORMS:
+            break
+        if not any(taken in form for taken in forms):  # 科技创新能力: 科技创新 finds it
+            forms.append(form)
+    return tuple(forms)
+
+
+def _completed(gen: Generation, text: str, start: int, stop: int, end: int) -> str:
+    """The span text[start:stop] to the end of the jieba word its last character is in:
+    教育改 → 教育改革, 国有资 → 国有资产 (a form that stops inside a word is no word)."""
+    context = text[start:min(end, stop + CONTEXT)]
+    last = stop - start - 1
+    word_end = next((e for s, e in gen.word_spans(context) if s <= last < e), last + 1)
+    return context[:max(word_end, last + 1)]
 
 
 def _holding_every_character(gen: Generation, word: str) -> np.ndarray:

@@ -68,7 +68,7 @@ class Respelling:
     piece: int  # its index in the word's pieces
     form: str
     whole: str | None  # the whole word so respelled, when the reports write it
-    curated: bool  # from the synonym table (a word), not inferred (国有资 of 国资: a start)
+    curated: bool  # from the synonym table, not inferred (国债资金 for 国资: a guess)
 
     def pieces(self, pieces: tuple[str, ...]) -> tuple[str, ...]:
         return (*pieces[:self.piece], self.form, *pieces[self.piece + 1:])
@@ -117,9 +117,8 @@ def _respelled(gen: Generation, own: str, pieces: tuple[str, ...],
     for i, piece in enumerate(pieces):
         curated = [normalize(form) for form in expand(piece, gen.synonyms)]
         for form in (curated or list(long_forms(gen, piece)))[:RESPELLED_FORMS]:
-            whole = own.replace(piece, form, 1)  # an inferred form stops at the short form's
-            # last character (国有资 of 国资): the whole would be no word
-            if whole in taken or form not in curated or not len(gen.literal(whole)):
+            whole = own.replace(piece, form, 1)
+            if whole in taken or not len(gen.literal(whole)):
                 whole = None
             found.append(Respelling(i, form, whole, form in curated))
     return found
