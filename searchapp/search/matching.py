@@ -90,7 +90,8 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
     pieces = _pieces(gen, own)
     inner = () if pieces else _inner(gen, own)
-    respelled = _respelled(gen, own, pieces or inner, expansions)
+    respelled = _respelled(gen, own, pieces, expansions)  # not the inner word: 社保卡 is
+    # about the card, and its 社保 spelled 社会保障 would find every paragraph on welfare
     wholes = tuple(r.whole for r in respelled if r.whole)
     alternatives += [Alternative((whole,), EXPANSION) for whole in wholes]
     if pieces:
