@@ -24,6 +24,17 @@ def test_parts_of_a_multi_part_synonym_are_found_below_the_word_and_labelled(mak
     assert "碳达峰" in results.expanded
 
 
+def test_the_note_names_the_word_as_typed_and_what_was_found_as_the_report_writes_it(
+        make_index):
+    directory = make_index([report_of("有序推進碳達峰行動，建設零碳園區三個。",
+                                      "全年國內生產總值增速達到百分之六。")])
+    index = opened(directory)
+    [hit] = searching.run(index, Query(q="双碳")).hits
+    assert hit.note == "不含「双碳」，含「碳達峰」"  # not 碳达峰: the report is Traditional
+    [hit] = searching.run(index, Query(q="GDP增速")).hits
+    assert hit.note == "不含「GDP增速」，含「國內生產總值增速」"  # not gdp增速, the needle
+
+
 def test_the_rare_specific_part_of_a_compound_is_searched_alone(make_index):
     filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(60)]
     directory = make_index([report_of("推广节水灌溉技术，新增高效节水面积十万亩。", *filler)])

@@ -33,7 +33,7 @@ def hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable[
             needles += [n for a in chosen for n in a.needles]
             held = [a for a in chosen if gen.members(at, alternative_set(gen, a))[0]]
             if held:
-                notes += _note(leaf, held, body)
+                notes += _note(leaf, held, body, record.text)
                 break
     spans = find_spans(body, needles)
     return Hit(doc=record.doc, paragraph=record.n, region=record.region, year=record.year,
@@ -44,15 +44,21 @@ def hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable[
                note="；".join(notes) or None)
 
 
-def _note(leaf: Leaf, held: list[Alternative], body: str) -> list[str]:
-    """不含「X」，含「Y」 when the paragraph lacks the word the reader typed."""
+def _note(leaf: Leaf, held: list[Alternative], body: str, text: str) -> list[str]:
+    """不含「X」，含「Y」 when the paragraph lacks the word the reader typed: X as typed (AI+,
+    not the needle ai+), each Y as the report writes it (經濟 in a Traditional report, PM2.5;
+    the normalised body maps character for character onto the text)."""
     own = leaf.alternatives[0]
     if own in held:
         return []
+    typed = leaf.word.strip() or own.needles[0]
     if held[0].tier == SECTION:
-        return [f"不含「{own.needles[0]}」，所在章节标题含「{own.needles[0]}」"]
-    found = list(dict.fromkeys(n for a in held for n in a.needles if n in body))
-    return [f"不含「{own.needles[0]}」，含「{'」「'.join(found)}」"] if found else []
+        return [f"不含「{typed}」，所在章节标题含「{typed}」"]
+    written = (lambda at, n: text[at:at + len(n)]) if len(text) == len(body) else (
+        lambda at, n: n)
+    found = list(dict.fromkeys(written(body.find(n), n) for a in held for n in a.needles
+                               if n in body))
+    return [f"不含「{typed}」，含「{'」「'.join(found)}」"] if found else []
 
 
 def facet_values(gen: Generation, matched: np.ndarray) -> dict[str, list[FacetValue]]:

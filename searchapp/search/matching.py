@@ -77,13 +77,14 @@ class Respelling:
 class Leaf:
     alternatives: tuple[Alternative, ...]
     expansions: tuple[str, ...]  # as written in the synonym table, for Results.expanded
+    word: str = ""  # as the reader typed it (AI, not the needle ai), for the hit's note
 
 
 def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     own = normalize(positive.text)
     alternatives = [Alternative((own,), OWN)]
     if isinstance(positive, ql.Phrase) or positive.literal:
-        return Leaf(tuple(alternatives), ())
+        return Leaf(tuple(alternatives), (), positive.text)
     expansions = tuple(expand(positive.text, gen.synonyms))
     expansions += tuple(f for f in long_forms(gen, own) if f not in map(normalize, expansions))
     alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
@@ -102,7 +103,7 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     riders = tuple(dict.fromkeys(p for p in (*parts, *pieces) if p != own))
     alternatives.append(Alternative((own, *riders), SECTION))
     alternatives += [Alternative((part, *rest), PART) for part, rest in parts.items()]
-    return Leaf(tuple(alternatives), expansions + wholes + tuple(parts))
+    return Leaf(tuple(alternatives), expansions + wholes + tuple(parts), positive.text)
 
 
 def _respelled(gen: Generation, own: str, pieces: tuple[str, ...],
@@ -288,7 +289,8 @@ def profile_exclusions(leaves: list[Leaf]) -> tuple[set[str], set[str]]:
 
 def with_feedback(leaf: Leaf, terms: tuple[str, ...]) -> Leaf:
     """The leaf with a FEEDBACK alternative of `terms` (feedback.py) as its lowest tier."""
-    return Leaf((*leaf.alternatives, Alternative(terms, FEEDBACK)), (*leaf.expansions, *terms))
+    return Leaf((*leaf.alternatives, Alternative(terms, FEEDBACK)), (*leaf.expansions, *terms),
+                leaf.word)
 
 
 def _whole_word(gen: Generation, needle: str) -> np.ndarray:
