@@ -46,18 +46,16 @@ def hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable[
 
 def _note(leaf: Leaf, held: list[Alternative], body: str, text: str) -> list[str]:
     """不含「X」，含「Y」 when the paragraph lacks the word the reader typed: X as typed (AI+,
-    not the needle ai+), each Y as the report writes it (經濟 in a Traditional report, PM2.5;
-    the normalised body maps character for character onto the text)."""
+    not the needle ai+), each Y as the report writes it (經濟 in a Traditional report, PM2.5:
+    the normalised body maps character for character onto the text, as for highlighting)."""
     own = leaf.alternatives[0]
     if own in held:
         return []
     typed = leaf.word.strip() or own.needles[0]
     if held[0].tier == SECTION:
         return [f"不含「{typed}」，所在章节标题含「{typed}」"]
-    written = (lambda at, n: text[at:at + len(n)]) if len(text) == len(body) else (
-        lambda at, n: n)
-    found = list(dict.fromkeys(written(body.find(n), n) for a in held for n in a.needles
-                               if n in body))
+    found = list(dict.fromkeys(text[at:at + len(n)] for a in held for n in a.needles
+                               for at in [body.find(n)] if at >= 0))
     return [f"不含「{typed}」，含「{'」「'.join(found)}」"] if found else []
 
 

@@ -169,8 +169,9 @@ def _pieces(gen: Generation, word: str) -> tuple[str, ...]:
     without single characters, which would match almost anything. A short form of the
     synonym table inside the word is one piece, whatever jieba makes of it: 新农合补助 is
     新农合 + 补助 (jieba: 新农 合 补助), 公租房建设 is 公租房 + 建设 (jieba: 公 租房 建设)."""
-    pieces = gen.pieces(word)
-    known = _cut_apart(word, gen.word_spans(word), gen.synonyms)
+    spans = gen.word_spans(word)
+    pieces = [word[start:end] for start, end in spans]  # gen.pieces, from the same cut
+    known = _cut_apart(word, spans, gen.synonyms)
     if known:
         head, _, tail = word.partition(known)
         pieces = [*gen.pieces(head), known, *gen.pieces(tail)]
