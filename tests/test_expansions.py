@@ -5,7 +5,8 @@ from __future__ import annotations
 from conftest import opened
 
 from searchapp.model import Paragraph, Query, Report
-from searchapp.search import searching
+from searchapp.search import hits, searching
+from searchapp.search.matching import FEEDBACK, OWN, Alternative, Leaf
 from searchapp.web.present import literal_q
 
 
@@ -265,6 +266,15 @@ def test_an_inferred_long_form_is_a_whole_word_not_cut_at_the_short_forms_last_c
     assert results.hits[1].note == "不含「教改」，含「教育改革」"
 
 
+def test_a_short_form_may_take_the_last_character_of_a_word_of_the_long_form(make_index):
+    """农网改造 takes 农 of 农村, 网 of 电网 (its last character) and 改造."""
+    long_form = [f"实施农村电网改造升级工程，第{i}批项目投入运行。" for i in range(4)]
+    directory = make_index([report_of("农网改造要加快推进。", *long_form, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="农网改造"))
+    assert "农村电网改造" in results.expanded
+    assert [h.paragraph for h in results.hits] == [1, 2, 3, 4, 5]
+
+
 def test_a_long_form_must_begin_a_word_where_the_reports_write_it(make_index):
     inside = [f"加强事中事后监管，第{i}批事项纳入清单。" for i in range(4)]
     directory = make_index([report_of("强监管要求落到实处。", *inside, "发展现代农业。")])
@@ -290,3 +300,12 @@ def test_quoted_or_excluding_queries_get_no_feedback(make_index):
     index = lending(make_index)
     for q in ('"中小企业融资"', "中小企业 融资 -个体", "中小企业 OR 融资"):
         assert 5 not in [h.paragraph for h in searching.run(index, Query(q=q)).hits]
+
+
+def test_a_note_names_the_best_feedback_words_and_says_there_are_more():
+    words = tuple(f"词{i}" for i in range(hits.NOTE_WORDS + 3))
+    leaf = Leaf((Alternative(("一老一小",), OWN), Alternative(words, FEEDBACK)), words, "一老一小")
+    body = "，".join(words) + "。"
+    named = "」「".join(words[:hits.NOTE_WORDS])
+    assert hits._note(leaf, [leaf.alternatives[1]], body, body) == [
+        f"不含「一老一小」，含「{named}」等"]

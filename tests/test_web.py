@@ -245,6 +245,17 @@ def test_long_facets_fold_the_tail_and_national_reports_render(national_index, t
     assert 'class="para' in page(client, f"/doc/{doc}?q=发展")
 
 
+def test_a_long_list_of_strings_searched_too_names_the_first_and_counts_them(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from searchapp.web import present
+    expanded = client.get("/api/search?q=放管服").get_json()["expanded"]
+    monkeypatch.setattr(present, "EXPANDED_SHOWN", 1)
+    line = re.search(r'<p class="expanded">(.*?)</p>', page(client, "/search?q=放管服")).group(1)
+    assert len(expanded) > 1
+    assert re.findall(r'<span class="exp">(.*?)</span>', line) == [
+        f"「{expanded[0]}」", f"等 {len(expanded)} 个"]
+
+
 def test_synonyms_searched_too_are_named(client: FlaskClient) -> None:
     expanded = client.get("/api/search?q=放管服").get_json()["expanded"]
     html = page(client, "/search?q=放管服")

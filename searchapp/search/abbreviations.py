@@ -1,13 +1,14 @@
 """Long forms of a short form, inferred from the corpus' own text (自贸区 → 自由贸易试验区).
 
 Chinese policy abbreviations take one character (or a word) from each of several
-consecutive words of the long form: 地方债 ← 地方|政府|债券, 自贸区 ← 自由|贸易|试验区. So
-for a short query that the reports rarely write as typed, the spans of the corpus that
-hold its characters in order — each gap a few CJK characters, no punctuation — and whose
-jieba words begin at each taken character (or end at the last one) are its long-form
-candidates, each completed to the end of the word its last character is in (教育改 of
-教改 is 教育改革); those found in several paragraphs are searched as synonyms. Computed per
-word and generation, only for short words, and only when the corpus writes them rarely.
+consecutive words of the long form, mostly its first, sometimes its last: 地方债 ←
+地方|政府|债券, 自贸区 ← 自由|贸易|试验区, 农网 ← 农村|电网. So for a short query that the
+reports rarely write as typed, the spans of the corpus that hold its characters in order —
+each gap a few CJK characters, no punctuation — and whose jieba words begin or end at each
+taken character are its long-form candidates, each completed to the end of the word its
+last character is in (教育改 of 教改 is 教育改革); those found in several paragraphs are
+searched as synonyms. Computed per word and generation, only for short words, and only when
+the corpus writes them rarely.
 """
 
 from __future__ import annotations
@@ -74,8 +75,9 @@ def _holding_every_character(gen: Generation, word: str) -> np.ndarray:
 
 
 def _abbreviates(gen: Generation, word: str, span: str, before: str) -> bool:
-    """Each taken character of `span` starts one of its jieba words or directly follows the
-    previous taken one; the last may instead end a word (区 of 试验区). Cut together with the
+    """The span begins a word, and each taken character of it starts one of its jieba words,
+    directly follows the previous taken one, or ends a word: 区 of 试验区, 网 of 电网
+    (农网改造 ← 农村电网改造), 内 of 国内 (扩内需 ← 扩大国内需求). Cut together with the
     characters `before` it: cut alone, a span always begins a word, even 强 of 加强 (强监管
     is not 加强事中事后监管)."""
     shift = len(before)
@@ -87,8 +89,7 @@ def _abbreviates(gen: Generation, word: str, span: str, before: str) -> bool:
     for i, char in enumerate(word):
         at = span.index(char, previous + 1)
         follows = i > 0 and at == previous + 1
-        ends_last = i == len(word) - 1 and at + 1 in ends
-        if at not in starts and not follows and not ends_last:
+        if at not in starts and not follows and at + 1 not in ends:
             return False
         previous = at
     return True

@@ -22,6 +22,8 @@ from searchapp.search.matching import (
     alternative_set,
 )
 
+NOTE_WORDS = 8  # words a note names: a paragraph of the feedback tier may hold all 16
+
 
 def hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable[Leaf]) -> Hit:
     record, body = gen.record(docnum), gen.body(docnum)
@@ -56,7 +58,8 @@ def _note(leaf: Leaf, held: list[Alternative], body: str, text: str) -> list[str
         return [f"不含「{typed}」，所在章节标题含「{typed}」"]
     found = list(dict.fromkeys(text[at:at + len(n)] for a in held for n in a.needles
                                for at in [body.find(n)] if at >= 0))
-    return [f"不含「{typed}」，含「{'」「'.join(found)}」"] if found else []
+    more = "等" if len(found) > NOTE_WORDS else ""  # feedback words: the best weighted first
+    return [f"不含「{typed}」，含「{'」「'.join(found[:NOTE_WORDS])}」{more}"] if found else []
 
 
 def facet_values(gen: Generation, matched: np.ndarray) -> dict[str, list[FacetValue]]:

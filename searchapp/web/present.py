@@ -21,6 +21,8 @@ from searchapp.web.filters import FILTER_LABELS, SORT_LABELS, filter_value_label
 FILTERS = ("region", "year", "level", "section", "kind", "doctype", "original")  # Query's
 MULTI = ("region", "level")  # several values: any of them (checkboxes in the sidebar)
 FLAGS = ("original",)  # on or off (a checkbox in the search form): its one value is "1"
+EXPANDED_SHOWN = 20  # strings the 同时检索了 line names (synonyms and inferred forms first,
+#                      then up to 16 feedback words); the JSON lists all
 
 
 @dataclass(frozen=True)
