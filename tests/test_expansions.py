@@ -132,13 +132,42 @@ def test_a_suggestion_must_be_a_word_not_a_piece_of_two(make_index):
     directory = make_index([report_of("国民经济持续恢复。", "国民经济稳中向好。")])
     results = searching.run(opened(directory), Query(q="夜经济"))
     assert results.total == 0
-    assert results.notice is None  # 民经济 (the tail of 国民经济) is one character away
+    assert results.notice == "报告中没有「夜经济」。"  # not 民经济, the tail of 国民经济
 
 
 def test_when_no_paragraph_holds_the_word_the_page_says_so(make_index):
     directory = make_index([report_of("有序推进碳达峰行动。")])
     results = searching.run(opened(directory), Query(q="双碳"))
     assert results.notice == "没有段落同时包含「双碳」，以下是含相关表述的段落。"
+
+
+def test_a_word_no_report_writes_is_named_and_the_other_words_are_still_searched(make_index):
+    report = report_of("深入实施乡村振兴战略。", "推进城市乡村振兴示范。", "发展现代农业。")
+    report.region = "孟州市"
+    index = opened(make_index([report]))
+    results = searching.run(index, Query(q="乡村振兴 REITs"))
+    assert [h.paragraph for h in results.hits] == [1, 2]
+    assert results.notice == "报告中没有「REITs」，以下是不含它的段落。"
+    # an excluded word and a filter stay: only the missing word is dropped
+    assert [h.paragraph for h in searching.run(index, Query(q="乡村振兴 REITs -城市")).hits] == [1]
+    assert searching.run(index, Query(q="乡村振兴 REITs", region="焦作市")).notice == \
+        "报告中没有「REITs」。"
+
+
+def test_when_nothing_is_found_the_notice_names_what_no_report_writes(make_index):
+    index = opened(make_index([report_of("开展基础设施投资试点。", "扩大有效投资。")]))
+    for q, notice in (("REITs试点", "报告中没有「REITs」。"),  # the piece, not 试点
+                      ("REITs 基金", "报告中没有「REITs」「基金」。"),  # both: none dropped
+                      ('"REITs"', "报告中没有「REITs」。")):
+        results = searching.run(index, Query(q=q))
+        assert (results.total, results.notice) == (0, notice), q
+
+
+def test_a_word_found_only_elsewhere_is_not_called_missing(make_index):
+    report = report_of("深入实施乡村振兴战略。", "发展现代农业。")
+    report.region = "孟州市"
+    results = searching.run(opened(make_index([report])), Query(q="乡村振兴", region="焦作市"))
+    assert (results.total, results.notice) == (0, None)
 
 
 def test_literal_search_turns_every_plain_word_off_expansion():

@@ -152,10 +152,12 @@ def test_bad_parameter_is_ignored_with_a_notice(tiny):
     ('"万人助万企', 1, "引号没有配对，已按普通文字检索。"),
     ("万人助万企 OR", 1, "OR 两边都要有检索词，已按普通文字检索。"),
     ("(万人助万企", 1, "左括号没有配对，已按普通文字检索。"),
-    ("author:x 万人助万企", 0,
-     "不认识的字段“author”（可用 region、year、level、section、title），已按普通文字检索。"),
-    ("year:2030..2020 万人助万企", 0, "年份范围“2030..2020”起止颠倒，已按普通文字检索。"),
-    ("万" * 300, 0, "查询过长，只使用了前 200 个字符。"),
+    ("author:x 万人助万企", 1,
+     "不认识的字段“author”（可用 region、year、level、section、title），已按普通文字检索。"
+     " 报告中没有「x」，以下是不含它的段落。"),
+    ("year:2030..2020 万人助万企", 1, "年份范围“2030..2020”起止颠倒，已按普通文字检索。"
+     " 报告中没有「2030..2020」，以下是不含它的段落。"),
+    ("万" * 300, 0, f"查询过长，只使用了前 200 个字符。 报告中没有「{'万' * 20}…」。"),
 ], ids=["quote", "bare OR", "parenthesis", "unknown field", "bad year range", "too long"])
 def test_malformed_query_is_searched_as_text_with_a_notice(tiny, q, total, notice):
     results = search.run(opened(tiny), Query(q=q))

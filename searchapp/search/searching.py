@@ -23,6 +23,7 @@ from searchapp.search import querylang as ql
 from searchapp.search.highlight import find_spans, render
 from searchapp.search.matching import (
     OWN,
+    PIECES,
     Leaf,
     compile_leaf,
     evaluate,
@@ -36,6 +37,7 @@ FEEDBACK_BELOW = 100  # the literal tiers found fewer paragraphs than this: add 
 MAX_PER_PAGE = 1000
 MAX_DEPTH = 10_000  # the deepest result a page may reach (Elasticsearch's max_result_window)
 DEADLINE_S = 2.0  # past this, the optional proximity pass stops and the page says so
+SHOWN_CHARS = 20  # of a word a notice names (a query may be 200 characters of one word)
 
 
 def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) -> Results:
@@ -131,7 +133,7 @@ def _found_notices(gen: Generation, node: ql.Node | None, leaves: dict[int, Leaf
         words = "」「".join(p.text for p in ql.positives(node))
         notices.append(f"没有段落同时包含「{words}」，以下是含相关表述的段落。")
     if not len(matched) and node is not None:
-        notices += _did_you_mean(gen, node)
+        notices += _did_you_mean(gen, node, leaves)
     return notices
 
 
@@ -148,10 +150,33 @@ def _match(gen: Generation, parsed: ql.Parsed, query: Query, weights: ranking.We
                                   if literal and isinstance(p, ql.Term) else p)
               for p in ql.positives(node)} if node else {}
     matched = _restricted(gen, evaluate(gen, node, leaves) if node else gen.live_docs, query)
+    if not len(matched) and node is not None:
+        node, leaves, missing = _without_missing_words(gen, node, leaves)
+        if missing:
+            matched = _restricted(gen, evaluate(gen, node, leaves), query)
+            notices.append(_unwritten_notice(missing) + ("，以下是不含它的段落。"
+                                                         if len(matched) else "。"))
     if len(matched) < FEEDBACK_BELOW and _feedback_applies(node) and not literal:
         leaves, matched = _add_feedback(gen, node, leaves, matched, weights)
         matched = _restricted(gen, matched, query)
     return node, leaves, _original(gen, matched, query), notices
+
+
+def _without_missing_words(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]
+                           ) -> tuple[ql.Node, dict[int, Leaf], list[str]]:
+    """A query of several words, one of which no report writes in any form (新质生产力 REITs),
+    finds nothing; a search engine says which word is missing and shows what the others
+    find (Google's "Missing: REITs"). Only the words ANDed at the top are dropped, never all
+    of them, never a filter or an excluded word."""
+    parts = _conjuncts(node)
+    words = [p for p in parts if isinstance(p, ql.Term | ql.Phrase)]
+    missing = [p for p in words if not len(evaluate(gen, p, leaves))]
+    if not missing or len(missing) == len(words):
+        return node, leaves, []
+    gone = {id(p) for p in missing}
+    kept = [p for p in parts if id(p) not in gone]
+    relaxed = kept[0] if len(kept) == 1 else ql.And(tuple(kept))
+    return relaxed, {k: v for k, v in leaves.items() if k not in gone}, [p.text for p in missing]
 
 
 def _asked(weights: ranking.Weights, parsed: ql.Parsed) -> ranking.Weights:
@@ -359,11 +384,35 @@ def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
     return leaves, evaluate(gen, node, leaves)
 
 
-def _did_you_mean(gen: Generation, node: ql.Node) -> list[str]:
+def _did_you_mean(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> list[str]:
+    """你是不是要找… with the index's words one character away; without any, which words
+    (or pieces of a word: REITs of REITs试点) no report writes."""
     words = [normalize(p.text) for p in ql.positives(node) if isinstance(p, ql.Term)]
     offers = [s for w in words if not len(gen.literal(w))
               for s in gen.derived(f"suggest:{w}", lambda g, w=w: suggest.suggestions(g, w))]
-    return [f"你是不是要找：{'、'.join(offers)}？"] if offers else []
+    if offers:
+        return [f"你是不是要找：{'、'.join(offers)}？"]
+    absent = [word for p in ql.positives(node) if id(p) in leaves
+              for word in _unwritten(gen, p.text, leaves[id(p)])]
+    return [_unwritten_notice(absent) + "。"] if absent else []
+
+
+def _unwritten_notice(words: list[str]) -> str:
+    shown = (w if len(w) <= SHOWN_CHARS else w[:SHOWN_CHARS] + "…" for w in words)
+    return f"报告中没有「{'」「'.join(shown)}」"
+
+
+def _unwritten(gen: Generation, typed: str, leaf: Leaf) -> list[str]:
+    """The word as typed if no report writes it, or its pieces no report writes (as typed:
+    the normalised text maps character for character onto it)."""
+    own = leaf.alternatives[0].needles[0]
+    if len(gen.literal(own)):
+        return []
+    pieces = [a.needles for a in leaf.alternatives if a.tier == PIECES and not a.respelled]
+    folded = normalize(typed)
+    unwritten = [typed[at:at + len(n)] for n in (pieces[0] if pieces else ())
+                 if not len(gen.literal(n)) for at in [folded.find(n)] if at >= 0]
+    return unwritten if unwritten and len(unwritten) < len(pieces[0]) else [typed]
 
 
 def _all_and(node: ql.Node | None) -> bool:
