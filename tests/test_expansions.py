@@ -148,6 +148,8 @@ def test_a_word_no_report_writes_is_named_and_the_other_words_are_still_searched
     results = searching.run(index, Query(q="乡村振兴 REITs"))
     assert [h.paragraph for h in results.hits] == [1, 2]
     assert results.notice == "报告中没有「REITs」，以下是不含它的段落。"
+    assert searching.run(index, Query(q="乡村振兴 REITs 基金")).notice == \
+        "报告中没有「REITs」「基金」，以下是不含它们的段落。"
     # an excluded word and a filter stay: only the missing word is dropped
     assert [h.paragraph for h in searching.run(index, Query(q="乡村振兴 REITs -城市")).hits] == [1]
     assert searching.run(index, Query(q="乡村振兴 REITs", region="焦作市")).notice == \

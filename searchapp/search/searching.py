@@ -133,7 +133,7 @@ def _found_notices(gen: Generation, node: ql.Node | None, leaves: dict[int, Leaf
         words = "」「".join(p.text for p in ql.positives(node))
         notices.append(f"没有段落同时包含「{words}」，以下是含相关表述的段落。")
     if not len(matched) and node is not None:
-        notices += _did_you_mean(gen, node, leaves)
+        notices += _nothing_found(gen, node, leaves)
     return notices
 
 
@@ -154,8 +154,9 @@ def _match(gen: Generation, parsed: ql.Parsed, query: Query, weights: ranking.We
         node, leaves, missing = _without_missing_words(gen, node, leaves)
         if missing:
             matched = _restricted(gen, evaluate(gen, node, leaves), query)
-            notices.append(_unwritten_notice(missing) + ("，以下是不含它的段落。"
-                                                         if len(matched) else "。"))
+            them = "它" if len(missing) == 1 else "它们"
+            notices.append(_unwritten_notice(missing)
+                           + (f"，以下是不含{them}的段落。" if len(matched) else "。"))
     if len(matched) < FEEDBACK_BELOW and _feedback_applies(node) and not literal:
         leaves, matched = _add_feedback(gen, node, leaves, matched, weights)
         matched = _restricted(gen, matched, query)
@@ -384,7 +385,7 @@ def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
     return leaves, evaluate(gen, node, leaves)
 
 
-def _did_you_mean(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> list[str]:
+def _nothing_found(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> list[str]:
     """你是不是要找… with the index's words one character away; without any, which words
     (or pieces of a word: REITs of REITs试点) no report writes."""
     words = [normalize(p.text) for p in ql.positives(node) if isinstance(p, ql.Term)]
