@@ -306,6 +306,15 @@ def test_a_short_form_may_take_the_last_character_of_a_word_of_the_long_form(mak
     assert [h.paragraph for h in results.hits] == [1, 2, 3, 4, 5]
 
 
+def test_a_long_form_holding_the_word_itself_is_not_listed(make_index):
+    """和建设和谐社会 holds 和谐社会: its paragraphs are found as the word's own."""
+    holding = [f"促进经济发展和建设和谐社会，第{i}批试点推进。" for i in range(4)]
+    directory = make_index([report_of(*holding, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="和谐社会"))
+    assert not any("和谐社会" in form for form in results.expanded)
+    assert [h.paragraph for h in results.hits][:4] == [1, 2, 3, 4]
+
+
 def test_a_long_form_must_begin_a_word_where_the_reports_write_it(make_index):
     inside = [f"加强事中事后监管，第{i}批事项纳入清单。" for i in range(4)]
     directory = make_index([report_of("强监管要求落到实处。", *inside, "发展现代农业。")])

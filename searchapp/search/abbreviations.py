@@ -53,8 +53,8 @@ def _infer(gen: Generation, word: str) -> tuple[str, ...]:
     for form, count in seen.most_common():
         if count < MIN_PARAGRAPHS or len(forms) == MAX_FORMS:
             break
-        if not any(taken in form for taken in forms):  # 科技创新能力: 科技创新 finds it
-            forms.append(form)
+        if word not in form and not any(taken in form for taken in forms):
+            forms.append(form)  # 科技创新能力 adds nothing to 科技创新, 和建设和谐社会 to 和谐社会
     return tuple(forms)
 
 
