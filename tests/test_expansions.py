@@ -315,6 +315,17 @@ def test_a_long_form_holding_the_word_itself_is_not_listed(make_index):
     assert [h.paragraph for h in results.hits][:4] == [1, 2, 3, 4]
 
 
+def test_an_inferred_long_form_must_agree_with_what_the_synonym_table_says(make_index):
+    """两新 is 设备更新和消费品以旧换新 in the table; 两年新增 shares none of its words."""
+    counts = [f"两年新增就业岗位{i}万个。" for i in range(4)]
+    renewals = [f"推动设备更新和消费品以旧换新，第{i}批资金下达。" for i in range(4)]
+    directory = make_index([report_of("两新政策加力扩围。", *counts, *renewals)])
+    results = searching.run(opened(directory), Query(q="两新"))
+    assert "设备更新和消费品以旧换新" in results.expanded
+    assert "两年新增" not in results.expanded
+    assert [h.paragraph for h in results.hits][:5] == [1, 6, 7, 8, 9]
+
+
 def test_a_long_form_must_begin_a_word_where_the_reports_write_it(make_index):
     inside = [f"加强事中事后监管，第{i}批事项纳入清单。" for i in range(4)]
     directory = make_index([report_of("强监管要求落到实处。", *inside, "发展现代农业。")])

@@ -86,7 +86,9 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     if isinstance(positive, ql.Phrase) or positive.literal:
         return Leaf(tuple(alternatives), (), positive.text)
     expansions = tuple(expand(positive.text, gen.synonyms))
-    expansions += tuple(f for f in long_forms(gen, own) if f not in map(normalize, expansions))
+    listed = [normalize(e) for e in expansions]
+    expansions += tuple(f for f in long_forms(gen, own) if f not in listed
+                        and _agrees(f, listed))
     alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
     pieces = _pieces(gen, own)
     inner = () if pieces else _inner(gen, own)
@@ -104,6 +106,15 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     alternatives.append(Alternative((own, *riders), SECTION))
     alternatives += [Alternative((part, *rest), PART) for part, rest in parts.items()]
     return Leaf(tuple(alternatives), expansions + wholes + tuple(parts), positive.text)
+
+
+def _agrees(form: str, listed: list[str]) -> bool:
+    """An inferred long form of a word the synonym table knows must share two characters in a
+    row with one of the table's forms: the table says what the short form means, and a form
+    sharing none of its words means something else (两新 is 设备更新和消费品以旧换新, not
+    两年新增; 国资 is 国有资产, not 国债资金). 自由贸易区 agrees with 自由贸易试验区."""
+    return not listed or any(form[i:i + 2] in known for i in range(len(form) - 1)
+                             for known in listed)
 
 
 def _respelled(gen: Generation, own: str, pieces: tuple[str, ...],
