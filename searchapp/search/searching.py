@@ -167,11 +167,11 @@ def _without_missing_words(gen: Generation, node: ql.Node, leaves: dict[int, Lea
                            ) -> tuple[ql.Node, dict[int, Leaf], list[str]]:
     """A query of several words, one of which no report writes in any form (新质生产力 REITs),
     finds nothing; a search engine says which word is missing and shows what the others
-    find (Google's "Missing: REITs"). Only the words ANDed at the top are dropped, never all
-    of them, never a filter or an excluded word."""
+    find (Google's "Missing: REITs"). Only unquoted words ANDed at the top are dropped, never
+    all of them, never a quoted phrase (asked for exactly), a filter or an excluded word."""
     parts = _conjuncts(node)
     words = [p for p in parts if isinstance(p, ql.Term | ql.Phrase)]
-    missing = [p for p in words if not len(evaluate(gen, p, leaves))]
+    missing = [p for p in words if isinstance(p, ql.Term) and not len(evaluate(gen, p, leaves))]
     if not missing or len(missing) == len(words):
         return node, leaves, []
     gone = {id(p) for p in missing}
@@ -386,15 +386,15 @@ def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
 
 
 def _nothing_found(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> list[str]:
-    """你是不是要找… with the index's words one character away; without any, which words
-    (or pieces of a word: REITs of REITs试点) no report writes."""
+    """你是不是要找… with the index's words one character away; without any, which unquoted
+    words (or pieces of a word: REITs of REITs试点) no report writes."""
     words = [normalize(p.text) for p in ql.positives(node) if isinstance(p, ql.Term)]
     offers = [s for w in words if not len(gen.literal(w))
               for s in gen.derived(f"suggest:{w}", lambda g, w=w: suggest.suggestions(g, w))]
     if offers:
         return [f"你是不是要找：{'、'.join(offers)}？"]
-    absent = [word for p in ql.positives(node) if id(p) in leaves
-              for word in _unwritten(gen, p.text, leaves[id(p)])]
+    absent = [word for p in ql.positives(node) if isinstance(p, ql.Term) and id(p) in leaves
+              for word in _unwritten(gen, p.text, leaves[id(p)])]  # a phrase is as asked
     return [_unwritten_notice(absent) + "。"] if absent else []
 
 
