@@ -43,6 +43,16 @@ def test_the_rare_specific_part_of_a_compound_is_searched_alone(make_index):
     assert (hit.paragraph, hit.note) == (1, "不含「节水农业」，含「节水」")
 
 
+def test_every_piece_rare_enough_is_searched_alone_not_only_the_rarest(make_index):
+    """上调 is rarer than 养老金 but says nothing of pensions: both are parts."""
+    pensions = [f"提高退休人员基本养老金，第{i}次调整标准。" for i in range(3)]
+    rates = ["上调存款准备金率。", "上调部分商品出口退税率。"]
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(300)]
+    directory = make_index([report_of(*pensions, *rates, *filler)])
+    found = {h.paragraph for h in searching.run(opened(directory), Query(q="养老金上调")).hits}
+    assert {1, 2, 3, 4, 5} <= found
+
+
 def test_the_specific_part_alone_must_be_a_word_not_straddle_two(make_index):
     filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(120)]
     directory = make_index([report_of("鼓励民营资本参与基础设施建设，落实同等待遇。",
@@ -324,6 +334,24 @@ def test_an_inferred_long_form_must_agree_with_what_the_synonym_table_says(make_
     assert "设备更新和消费品以旧换新" in results.expanded
     assert "两年新增" not in results.expanded
     assert [h.paragraph for h in results.hits][:5] == [1, 6, 7, 8, 9]
+
+
+def test_pieces_that_never_stand_close_are_cut_finer(make_index):
+    """农民工子女教育 is 农民工 + 子女教育 to jieba; the reports write 农民工随迁子女…义务教育."""
+    written = [f"保障农民工随迁子女平等接受义务教育，第{i}批试点推开。" for i in range(3)]
+    directory = make_index([report_of(*written, "加强子女教育支出扣除。", "发展现代农业。")])
+    hits = searching.run(opened(directory), Query(q="农民工子女教育")).hits
+    assert [h.paragraph for h in hits][:3] == [1, 2, 3]
+    assert hits[0].note == "不含「农民工子女教育」，含「农民工」「子女」「教育」"
+
+
+def test_pieces_found_close_together_are_not_cut_finer(make_index):
+    written = [f"推行承包经营责任制，第{i}批企业签约。" for i in range(2)]
+    apart = ["完善经营责任制，扩大承包范围。", "落实承包制和经营者责任制。"]
+    directory = make_index([report_of(*written, *apart, "发展现代农业。")])
+    hits = searching.run(opened(directory), Query(q="承包经营责任制")).hits
+    assert [h.paragraph for h in hits][:3] == [1, 2, 3]  # not 承包…经营…责任制 (4)
+    assert 4 not in [h.paragraph for h in hits][:3]
 
 
 def test_a_long_form_must_begin_a_word_where_the_reports_write_it(make_index):
