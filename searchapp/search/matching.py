@@ -130,7 +130,7 @@ def _agrees(form: str, listed: list[str]) -> bool:
     """An inferred long form of a word the synonym table knows must share two characters in a
     row with one of the table's forms: the table says what the short form means, and a form
     sharing none of its words means something else (两新 is 设备更新和消费品以旧换新, not
-    两年新增; 国资 is 国有资产, not 国债资金). 自由贸易区 agrees with 自由贸易试验区."""
+    两年新增; 电改 is 电力体制改革, not 电网改造). 自由贸易区 agrees with 自由贸易试验区."""
     return not listed or any(form[i:i + 2] in known for i in range(len(form) - 1)
                              for known in listed)
 
@@ -185,7 +185,7 @@ def _others(pieces: tuple[str, ...], i: int) -> tuple[str, ...]:
 def _inner(gen: Generation, word: str) -> tuple[str, ...]:
     """For a word that is one longer word beside single characters (反内卷: 内卷, 稳外资:
     外资, 首台套: 首台), that word: it names the topic (the characters are a verb or an
-    affix), so it is a candidate for the specific part, held to ALONE_MAX_SHARE."""
+    affix), so it is a candidate for a part, held to ALONE_MAX_SHARE."""
     inner = [p for p in gen.subwords(word) if len(p) > 1]
     return tuple(inner) if len(inner) == 1 else ()
 
@@ -229,8 +229,8 @@ def _cut_apart(word: str, spans: list[tuple[int, int]],
 
 def _cover(word: str, inner: list[str]) -> list[str]:
     """The inner words without those straddling two others: 市场 and 主体 of 市场主体, not
-    场主, which begins inside one and ends inside the next (and, being rarest, was taken for
-    the specific part). 小企业 of 中小企业 overlaps only 中小 and stays."""
+    场主, which begins inside one and ends inside the next (and, being rare, was taken for a
+    part). 小企业 of 中小企业 overlaps only 中小 and stays."""
     spans = [(word.find(p), word.find(p) + len(p)) for p in inner]
     return [p for p, (start, end) in zip(inner, spans, strict=True)
             if not (any(a < start < b for a, b in spans) and any(a < end < b for a, b in spans))]
