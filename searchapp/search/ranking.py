@@ -87,15 +87,22 @@ _OPENING, _CLOSING = "“「‘\"", "”」’\""  # quote marks skipped around 
 _SENTENCE_END = re.compile("[。！？]")
 _CLAUSE_MARKS = "，。；：！？,;:"  # what ends a clause (： too: 目标：新增8000万亩)
 _CLAUSE_END = re.compile(f"[{_CLAUSE_MARKS}]")
+_CLAUSE_START = re.compile(f"[{_CLAUSE_MARKS}][^{_CLAUSE_MARKS}]*\\Z")  # the last mark before
+#                                                                       endpos (one scan)
 OPENING_CHARS = 30  # a mention this near the start states the paragraph's topic: of the
 #                    judged mentions in a long opening sentence but past it, 3 were of grade
 #                    2 and 10 of grade 1 (60 and 16 within it)
 CLAUSE_MAX = 60  # characters looked at on each side of a mention for its clause's figure
 _UNITS = ("%|‰|万|亿|千|百|个|项|家|人|户|所|座|倍|条|套|张|亩|元|公里|千米|米|吨|千瓦|"
           "辆|台|次|批|年|月|天|日|小时|公顷|斤|名|位|处|栋|间|床")
-_FIGURE = re.compile(rf"[0-9]+(?:\.[0-9]+)?(?:{_UNITS})"  # 8000万亩, 5.6%, 2025年: not (1)
-                     r"|(?:[二两三四五六七八九十百千]|一[十百千万亿])[一二两三四五六七八九十百千]*"
-                     rf"[万亿]?(?:{_UNITS[2:]})")  # 两万亩, 五年: not 一批, 一个 (打造一批)
+_NUMERAL = "一二两三四五六七八九十百千"
+# A figure: 8000万亩, 5.6%, 2025年, 两万亩, 五年; not (1), 一批, 一个 (打造一批). Written to begin
+# with one character class, so the regular expression engine skips ahead to a digit or a
+# numeral instead of trying three branches at every character (4× faster on long paragraphs).
+_FIGURE = re.compile(rf"[0-9{_NUMERAL}]"
+                     rf"(?:(?<=[0-9])[0-9]*(?:\.[0-9]+)?(?:{_UNITS})"
+                     rf"|(?<=一)[十百千万亿][{_NUMERAL}]*[万亿]?(?:{_UNITS[2:]})"
+                     rf"|(?<=[{_NUMERAL[1:]}])[{_NUMERAL}]*[万亿]?(?:{_UNITS[2:]}))")
 WHOLE_WORD_MAX = 5000  # paragraphs: a word this common is a word (发展), not worth the check
 WHOLE_WORD_HEAD = 100  # paragraphs of the reranked head checked (segmenting costs ~80 µs each)
 WHOLE_WORD_TRIES = 3  # occurrences of a paragraph looked at before it counts as straddling
@@ -145,26 +152,36 @@ def mentions(generation: Generation, needle: str, docs: np.ndarray) -> np.ndarra
     size = len(needle)
     listed_in, opening, figured = [], [], []
     sentence_end, clause_end, figure = _SENTENCE_END.search, _CLAUSE_END.search, _FIGURE.search
+    clause_start = _CLAUSE_START.search
     for text, start, end in zip(texts, starts, ends, strict=True):
-        first_end = sentence_end(text, start, end)
-        stop = first_end.start() if first_end else end
         at = text.find(needle, start, end)
-        opening.append(0 <= at < start + OPENING_CHARS and stop < end - 1)
-        listed = with_figure = 0
-        while at >= 0:
-            if not with_figure:  # the clause around it, at most CLAUSE_MAX on each side
+        if 0 <= at < start + OPENING_CHARS:
+            first_end = sentence_end(text, start, end)
+            opening.append(first_end is not None and first_end.start() < end - 1)
+        else:
+            opening.append(False)
+        # Many paragraphs hold no list or no figure at all: then no occurrence needs that
+        # look (a figure in a clause is a figure in the paragraph). With the one-class start
+        # of _FIGURE and one search for a clause's start, 发展's 2,959 paragraphs at 1× took
+        # 41 ms, not 80.
+        may_list = text.find("、", start, end) >= 0 or text.find("等", start, end) >= 0
+        may_figure = figure(text, start, end) is not None
+        listed, with_figure = 0, False
+        while at >= 0 and (may_list or (may_figure and not with_figure)):
+            if may_figure and not with_figure:  # its clause, at most CLAUSE_MAX on each side
                 floor, ceiling = max(start, at - CLAUSE_MAX), min(end, at + size + CLAUSE_MAX)
                 after_end = clause_end(text, at + size, ceiling)
-                low = max(text.rfind(mark, floor, at) for mark in _CLAUSE_MARKS) + 1
-                with_figure = figure(text, max(low, floor),
+                before_start = clause_start(text, floor, at)
+                with_figure = figure(text, before_start.start() + 1 if before_start else floor,
                                      after_end.start() if after_end else ceiling) is not None
-            before = text[at - 1] if at > start else ""
-            if before in _OPENING and at - 1 > start:
-                before = text[at - 2]
-            after = text[at + size] if at + size < end else ""
-            if after in _CLOSING and at + size + 1 < end:
-                after = text[at + size + 1]
-            listed += before == "、" or after in ("、", "等")  # "" (the end) is no list
+            if may_list:
+                before = text[at - 1] if at > start else ""
+                if before in _OPENING and at - 1 > start:
+                    before = text[at - 2]
+                after = text[at + size] if at + size < end else ""
+                if after in _CLOSING and at + size + 1 < end:
+                    after = text[at + size + 1]
+                listed += before == "、" or after in ("、", "等")  # "" (the end) is no list
             at = text.find(needle, at + size, end)
         listed_in.append(listed)
         figured.append(with_figure)
