@@ -388,3 +388,45 @@ def test_a_note_names_the_best_feedback_words_and_says_there_are_more():
     named = "」「".join(words[:hits.NOTE_WORDS])
     assert hits._note(leaf, [leaf.alternatives[1]], body, body) == [
         f"不含「一老一小」，含「{named}」等"]
+
+
+def test_a_numbered_short_form_finds_the_list_it_counts(make_index):
+    """三医联动 counts three items that begin with 医; the reports write the list out."""
+    lists = [f"深化医疗、医保、医药联动改革，第{i}批城市推开。" for i in range(2)]
+    directory = make_index([report_of(*lists, "医疗卫生服务体系加快建设。", "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="三医联动"))
+    assert "医疗、医保、医药" in results.expanded
+    assert [h.paragraph for h in results.hits][:2] == [1, 2]
+    assert results.hits[0].note == "不含「三医联动」，含「医疗、医保、医药」"
+
+
+def test_a_list_of_items_ending_with_the_shared_character_starts_at_the_first_items_word(
+        make_index):
+    """两化融合: 信息化和工业化 with 融合 in the same clause, in either order; the word before
+    the list (推动) is not part of it, and a pair without 融合 beside it is another pair."""
+    directory = make_index([report_of("推动信息化和工业化深度融合，改造提升制造业。",
+                                      "促进工业化与信息化融合，培育新兴产业。",
+                                      "加快工业化和城镇化进程，融合发展城乡经济。")])
+    results = searching.run(opened(directory), Query(q="两化融合"))
+    assert {"信息化和工业化", "工业化与信息化"} <= set(results.expanded)
+    assert "工业化和城镇化" not in results.expanded
+    assert {h.paragraph for h in results.hits[:2]} == {1, 2}
+
+
+def test_a_list_with_more_items_than_the_short_form_counts_is_not_its_long_form(make_index):
+    """三化 is not 工业化、信息化、城镇化、农业现代化: four items, not three."""
+    four = [f"同步推进工业化、信息化、城镇化、农业现代化，第{i}批试点。" for i in range(3)]
+    three = [f"推进标准化、规范化、制度化建设，第{i}批单位达标。" for i in range(3)]
+    directory = make_index([report_of(*four, *three)])
+    results = searching.run(opened(directory), Query(q="三化"))
+    assert "标准化、规范化、制度化" in results.expanded
+    assert not any("城镇化" in form for form in results.expanded)
+
+
+def test_two_items_sharing_a_character_with_nothing_else_to_go_by_are_no_long_form(
+        make_index):
+    """两化 alone: 工业化和城镇化 and 信息化和工业化 are both pairs of 化; nothing says which."""
+    pairs = [f"加快工业化和城镇化，第{i}批项目开工。" for i in range(3)]
+    directory = make_index([report_of(*pairs, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="两化"))
+    assert "工业化和城镇化" not in results.expanded

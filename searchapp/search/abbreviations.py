@@ -9,6 +9,11 @@ taken character are its long-form candidates, each completed to the end of the w
 last character is in (教育改 of 教改 is 教育改革); those found in several paragraphs are
 searched as synonyms. Computed per word and generation, only for short words, and only when
 the corpus writes them rarely.
+
+A numbered short form counts the items of a list that share one character (三医 ← 医疗、医保、
+医药, 两化融合 ← 信息化和工业化融合, 三保 ← 保基本民生、保工资、保运转, 五水 ← 治污水、防洪水、…):
+its long forms are the lists the reports write with exactly that many items, each beginning or
+each ending with the character, the rest of the short form (融合, 联动) in the same clause.
 """
 
 from __future__ import annotations
@@ -27,6 +32,16 @@ MAX_FORMS = 3
 MAX_CANDIDATES = 5000  # paragraphs scanned
 CONTEXT = 4  # characters before a candidate span cut with it (does it begin a word there?)
 _CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_COUNTS = {"两": 2, "二": 2, "双": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+           "九": 9, "十": 10}
+_NUMBERED = re.compile(f"([{''.join(_COUNTS)}])(个)?([\u4e00-\u9fff]+)")
+ITEM_MAX = 8  # characters of a listed item besides the one they share (保产业链供应链稳定)
+MAX_LISTS = 4  # long forms of a numbered short form: its lists in their several orders
+LIST_PARAGRAPHS = 2  # a list of items sharing one character, with nothing of the short form
+#                     beside it, must be found this often (新技术、新业态、新模式 is one 三新)
+_SEPARATOR = "(?:、|和|与|及)"
+_CLAUSE_MARK = re.compile("[，。；：！？,;:]")
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 
 
 def long_forms(gen: Generation, word: str) -> tuple[str, ...]:
@@ -37,6 +52,9 @@ def long_forms(gen: Generation, word: str) -> tuple[str, ...]:
 
 
 def _infer(gen: Generation, word: str) -> tuple[str, ...]:
+    listed = counted_lists(gen, word)
+    if listed:
+        return listed
     docs = _holding_every_character(gen, word)[:MAX_CANDIDATES]
     gap = f"[\u4e00-\u9fff]{{0,{MAX_GAP}}}?"
     pattern = re.compile(gap.join(map(re.escape, word)))
@@ -93,3 +111,81 @@ def _abbreviates(gen: Generation, word: str, span: str, before: str) -> bool:
             return False
         previous = at
     return True
+
+
+def counted_lists(gen: Generation, word: str) -> tuple[str, ...]:
+    """The long forms of a numbered short form (三医联动, 两化融合, 三个一批): the lists it
+    counts, as the reports write them; () for any other word."""
+    if not _NUMBERED.fullmatch(word) or len(gen.literal(word)) >= MAX_LITERAL:
+        return ()
+    return gen.derived(f"counted-lists:{word}", lambda g: _listed(g, word))  # type: ignore
+
+
+def _listed(gen: Generation, word: str) -> tuple[str, ...]:
+    """The lists a numbered short form counts, most widespread first (three orders of the
+    same three items are three forms: the reports write 医保、医疗、医药 and 医疗、医保、医药).
+    Two items sharing a character are any pair (工业化和城镇化) unless the rest of the short
+    form stands beside them (两化融合), so a bare 两X or 双X infers nothing."""
+    numbered = _NUMBERED.fullmatch(word)
+    if not numbered:
+        return ()
+    count = _COUNTS[numbered[1]]
+    shared, rest = (numbered[3], "") if numbered[2] else (numbered[3][0], numbered[3][1:])
+    if count == 2 and not rest:
+        return ()
+    docs = gen.literal(shared)
+    if rest:
+        holding = gen.literal(rest)
+        docs = holding[gen.members(holding, docs)]
+    finders = [_ListFinder(shared, count, leading) for leading in (True, False)]
+    seen: Counter[str] = Counter()
+    if len(docs):
+        texts, starts, ends = gen.slices(docs[:MAX_CANDIDATES])
+        for text, start, end in zip(texts, starts, ends, strict=True):
+            if text.count(shared, start, end) >= count:
+                paragraph = text[start:end]
+                seen.update({form for finder in finders
+                             for form in finder.lists(gen, paragraph, rest)})
+    least = 1 if rest or len(shared) > 1 else LIST_PARAGRAPHS  # 两不愁, 四个全面: once
+    return tuple(form for form, found in seen.most_common(MAX_LISTS) if found >= least)
+
+
+class _ListFinder:
+    """Lists of exactly `count` items that all begin (医疗、医保、医药) or all end (信息化和工业化)
+    with `shared`. Each pattern starts at the shared character, so the regular expression
+    engine skips to it rather than trying an item at every character. An item ending with it
+    starts where the jieba word before that character starts (推动|信息化: 信息化); the last
+    item beginning with it ends where the word after that character ends (稳|预期: 稳预期)."""
+
+    def __init__(self, shared: str, count: int, leading: bool) -> None:
+        cjk, mark = "[\u4e00-\u9fff]", re.escape(shared)
+        item = f"{mark}{cjk}{{1,{ITEM_MAX}}}?" if leading else f"{cjk}{{1,{ITEM_MAX}}}?{mark}"
+        first = item if leading else mark
+        self.shared, self.leading = shared, leading
+        self.whole = re.compile(f"{first}(?:{_SEPARATOR}{item}){{{count - 1}}}")
+        self.more_before = re.compile(f"{item if leading else mark}{_SEPARATOR}$")
+        self.more_after = re.compile(f"{cjk}{{0,{ITEM_MAX}}}?{_SEPARATOR}{mark}" if leading
+                                     else f"{_SEPARATOR}{item}")
+
+    def lists(self, gen: Generation, text: str, rest: str) -> list[str]:
+        """Each such list in `text` with `rest` in its clause, as written."""
+        found = []
+        for match in self.whole.finditer(text):
+            start, stop = match.span()
+            if not self.leading and (start == 0 or not _CJK_CHAR.match(text, start - 1)):
+                continue  # nothing before the first shared character: no item ends with it
+            if self.more_before.search(text, max(0, start - ITEM_MAX - 3), start) or \
+                    self.more_after.match(text, stop):
+                continue  # a list of more items: not this count
+            shift = max(0, start - ITEM_MAX)
+            spans = gen.word_spans(text[shift:stop + ITEM_MAX])
+            if self.leading:  # the last item to the end of the word after the shared character
+                stop = next((e + shift for s, e in spans if s <= stop - 1 - shift < e), stop)
+            else:  # the first item from the start of the word before the shared character
+                start = next((s + shift for s, e in spans if s <= start - 1 - shift < e), start)
+            clause_start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, start)),
+                               default=0)
+            clause_end = _CLAUSE_MARK.search(text, stop)
+            if rest in text[clause_start:clause_end.start() if clause_end else len(text)]:
+                found.append(text[start:stop])
+        return found

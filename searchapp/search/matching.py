@@ -41,7 +41,7 @@ import numpy as np
 from searchapp.index.generation import Facet, Generation, mask
 from searchapp.search import querylang as ql
 from searchapp.search import ranking
-from searchapp.search.abbreviations import long_forms
+from searchapp.search.abbreviations import counted_lists, long_forms
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import expand
 
@@ -88,8 +88,9 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
         return Leaf(tuple(alternatives), (), positive.text)
     expansions = tuple(expand(positive.text, gen.synonyms))
     listed = [normalize(e) for e in expansions]
-    expansions += tuple(f for f in long_forms(gen, own) if f not in listed
-                        and _agrees(f, listed))
+    inferred = tuple(f for f in long_forms(gen, own) if f not in listed
+                     and _agrees(f, listed, own))
+    expansions += inferred
     alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
     pieces = _pieces(gen, own)
     inner = () if pieces else _inner(gen, own)
@@ -106,6 +107,8 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
                          for r in respelled]
     parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or inner,
                    ALONE_MAX_SHARE if inner else PART_MAX_SHARE, respelled)
+    if inferred and counted_lists(gen, own):  # 两化融合 is its lists: 融合 alone says nothing
+        parts = {part: rest for part, rest in parts.items() if part not in own}
     riders = tuple(dict.fromkeys(p for p in (*parts, *pieces) if p != own))
     alternatives.append(Alternative((own, *riders), SECTION))
     alternatives += [Alternative((part, *rest), PART) for part, rest in parts.items()]
@@ -126,13 +129,16 @@ def _finer(gen: Generation, pieces: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(finer)
 
 
-def _agrees(form: str, listed: list[str]) -> bool:
+def _agrees(form: str, listed: list[str], word: str) -> bool:
     """An inferred long form of a word the synonym table knows must share two characters in a
     row with one of the table's forms: the table says what the short form means, and a form
     sharing none of its words means something else (两新 is 设备更新和消费品以旧换新, not
-    两年新增; 电改 is 电力体制改革, not 电网改造). 自由贸易区 agrees with 自由贸易试验区."""
-    return not listed or any(form[i:i + 2] in known for i in range(len(form) - 1)
-                             for known in listed)
+    两年新增; 电改 is 电力体制改革, not 电网改造). 自由贸易区 agrees with 自由贸易试验区. Only
+    the table's longer forms count: another short form (三医协同 for 三医联动) says nothing of
+    how the long one is written."""
+    longer = [known for known in listed if len(known) > len(word)]
+    return not longer or any(form[i:i + 2] in known for i in range(len(form) - 1)
+                             for known in longer)
 
 
 def _respelled(gen: Generation, own: str, pieces: tuple[str, ...],
