@@ -430,3 +430,11 @@ def test_two_items_sharing_a_character_with_nothing_else_to_go_by_are_no_long_fo
     directory = make_index([report_of(*pairs, "发展现代农业。")])
     results = searching.run(opened(directory), Query(q="两化"))
     assert "工业化和城镇化" not in results.expanded
+
+
+def test_the_last_item_of_a_counted_list_is_as_long_as_the_shortest_other(make_index):
+    """双一流: jieba ends the last item at 一流, but it is 一流学科, as long as 一流大学."""
+    lists = [f"加快建设世界一流大学和一流学科，第{i}批高校入选。" for i in range(3)]
+    directory = make_index([report_of(*lists, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="双一流"))
+    assert "一流大学和一流学科" in results.expanded

@@ -42,6 +42,7 @@ LIST_PARAGRAPHS = 2  # a list of items sharing one character, with nothing of th
 _SEPARATOR = "(?:、|和|与|及)"
 _CLAUSE_MARK = re.compile("[，。；：！？,;:]")
 _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 
 
 def long_forms(gen: Generation, word: str) -> tuple[str, ...]:
@@ -179,8 +180,14 @@ class _ListFinder:
                 continue  # a list of more items: not this count
             shift = max(0, start - ITEM_MAX)
             spans = gen.word_spans(text[shift:stop + ITEM_MAX])
-            if self.leading:  # the last item to the end of the word after the shared character
-                stop = next((e + shift for s, e in spans if s <= stop - 1 - shift < e), stop)
+            if self.leading:  # the last item: to the end of the word after the shared
+                # character, and at least as long as the shortest other item (一流大学和一流学科,
+                # not 一流大学和一流), as far as the characters run
+                items = re.split(_SEPARATOR, match.group())
+                last = stop - len(items[-1])
+                run = _CJK_RUN.match(text, last)
+                stop = max(next((e + shift for s, e in spans if s <= stop - 1 - shift < e), stop),
+                           min(last + min(map(len, items[:-1])), run.end() if run else stop))
             else:  # the first item from the start of the word before the shared character
                 start = next((s + shift for s, e in spans if s <= start - 1 - shift < e), start)
             clause_start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, start)),
