@@ -162,7 +162,7 @@ class _ListFinder:
         cjk, mark = "[\u4e00-\u9fff]", re.escape(shared)
         item = f"{mark}{cjk}{{1,{ITEM_MAX}}}?" if leading else f"{cjk}{{1,{ITEM_MAX}}}?{mark}"
         first = item if leading else mark
-        self.shared, self.leading = shared, leading
+        self.leading = leading
         self.whole = re.compile(f"{first}(?:{_SEPARATOR}{item}){{{count - 1}}}")
         self.more_before = re.compile(f"{item if leading else mark}{_SEPARATOR}$")
         self.more_after = re.compile(f"{cjk}{{0,{ITEM_MAX}}}?{_SEPARATOR}{mark}" if leading
