@@ -3,7 +3,15 @@
 import pytest
 
 from searchapp.model import Paragraph, Report
-from searchapp.text.synonyms import combine, curated, expand, load_curated, mine, short_forms
+from searchapp.text.synonyms import (
+    combine,
+    connected,
+    curated,
+    expand,
+    load_curated,
+    mine,
+    short_forms,
+)
 
 
 def report(*texts: str, glossary: dict[str, str] | None = None) -> Report:
@@ -92,3 +100,17 @@ def test_expand_uses_the_curated_table(word, expected):
 
 def test_expand_drops_forms_containing_the_word():
     assert expand("公积金", {"公积金": ["住房公积金", "公积"]}) == ["公积"]
+
+
+@pytest.mark.parametrize(("phrase", "variants"), [
+    ("数字技术与实体经济深度融合", ["数字技术与实体经济深度融合", "数字技术和实体经济深度融合"]),
+    ("文化和旅游", ["文化和旅游", "文化与旅游"]),
+    ("碳达峰碳中和", ["碳达峰碳中和"]),  # 中和 is a word, not a connector
+    ("宜居宜业和美乡村", ["宜居宜业和美乡村"]),
+])
+def test_a_table_phrase_joined_by_he_or_yu_is_also_searched_with_the_other(phrase, variants):
+    assert connected(phrase) == variants
+
+
+def test_the_curated_table_holds_both_connectors_of_its_phrases():
+    assert "数字技术和实体经济深度融合" in curated()["数实融合"]

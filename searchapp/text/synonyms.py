@@ -28,14 +28,31 @@ _GLOSSARY_EXPLANATION = re.compile(
     r"^(?:是|为)?(?P<long>[^，,、；;。：:和及与]{2,16})的(?:简称|缩写)[。]?$"
     r"|^(?:即|全称|全称为|又称|指)[“「《]?(?P<also>[^，,、；;。：:和及与“”]{2,12})[”」》]?[。]?$")
 _QUOTES = "“”「」《》\"'‘’"
+_CONNECTORS = {"和": "与", "与": "和"}
+_NOT_JOINING = frozenset({"中和", "共和", "温和", "缓和", "协和", "调和", "柔和", "平和", "和平",
+                          "和谐", "和睦", "和美", "参与", "给与", "赋与", "与会"})
 
 
 def load_curated() -> Table:
-    """The versioned table searchapp/data/synonyms.tsv: each line a group of equivalents."""
+    """The versioned table searchapp/data/synonyms.tsv: each line a group of equivalents,
+    each member also with its other connectors (数字技术与实体经济 and 数字技术和实体经济)."""
     text = resources.files("searchapp").joinpath("data/synonyms.tsv").read_text("utf-8")
-    groups = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    return _symmetric((member.strip(), other.strip())
-                      for group in groups for member in group for other in group)
+    groups = [[variant for member in line.split("\t") for variant in connected(member.strip())]
+              for line in text.splitlines() if line and not line.startswith("#")]
+    return _symmetric((member, other) for group in groups for member in group for other in group)
+
+
+def connected(phrase: str) -> list[str]:
+    """`phrase` and, where it joins two words with 和 or 与, the same with the other one:
+    the reports use either (促进数字技术和实体经济深度融合, 数字技术与实体经济深度融合). Not
+    inside a word (碳中和, 和谐, 参与)."""
+    variants = [phrase]
+    for at, char in enumerate(phrase):
+        other = _CONNECTORS.get(char)
+        if other and 0 < at < len(phrase) - 1 and phrase[at - 1:at + 1] not in _NOT_JOINING \
+                and phrase[at:at + 2] not in _NOT_JOINING:
+            variants += [v[:at] + other + v[at + 1:] for v in variants]
+    return variants
 
 
 def mine(reports: Iterable[Report]) -> Table:
