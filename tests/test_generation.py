@@ -204,3 +204,22 @@ def test_remembered_facet_counts_are_those_of_the_very_set(random_index, monkeyp
     expected = [store._facet_counts(first), store._facet_counts(second)]
     assert [store.facet_counts(first.copy()), store.facet_counts(second)] == expected
     assert store.facet_counts(first) == expected[0]  # remembered
+
+
+def test_a_per_paragraph_feature_is_computed_once_per_paragraph_whatever_the_sets(
+        random_index):
+    """The heads of two rankings overlap: what one computed, the other reuses, in its own
+    order, and the answer is what computing it afresh gives."""
+    gen, _ = random_index
+    asked: list[list[int]] = []
+
+    def lengths(g: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
+        asked.append(docs.tolist())
+        return np.asarray([[len(g.body(d)) for d in docs], list(docs)])
+
+    first, second = np.asarray([9, 3, 5], np.int32), np.asarray([5, 12, 3, 1], np.int32)
+    assert gen.per_doc("发展", first, lengths).tolist() == lengths(gen, "", first).tolist()
+    asked.clear()
+    got = gen.per_doc("发展", second, lengths)
+    assert asked == [[1, 12]]  # only the paragraphs the first set did not hold
+    assert got.tolist() == [[len(gen.body(d)) for d in second], second.tolist()]

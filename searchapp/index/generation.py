@@ -109,13 +109,16 @@ class Generation:
         found = self._memo.get(key)
         if found is None:
             found = compute()
-            found.flags.writeable = False
-            if self._memo_bytes + found.nbytes > CACHE_BUDGET:
-                self._memo.clear()
-                self._memo_bytes = 0
-            self._memo[key] = found
-            self._memo_bytes += found.nbytes
+            self._remember(key, found)
         return found
+
+    def _remember(self, key: object, value: np.ndarray) -> None:
+        value.flags.writeable = False
+        if self._memo_bytes + value.nbytes > CACHE_BUDGET:
+            self._memo.clear()
+            self._memo_bytes = 0
+        self._memo[key] = value
+        self._memo_bytes += value.nbytes
 
     def derived(self, key: str, compute: Callable[[Generation], object]) -> object:
         """A value computed once per generation by a later stage (ranking's BM25F columns, a
@@ -267,12 +270,32 @@ class Generation:
 
     def per_doc(self, needle: str, docs: np.ndarray,
                 compute: Callable[[Generation, str, np.ndarray], np.ndarray]) -> np.ndarray:
-        """compute(self, needle, docs), memoised for this exact set of paragraphs: the
-        reranked head of a query repeats when the reader pages or comes back (bounded by
-        the memo's budget)."""
-        key = (compute.__qualname__, needle, hash(np.asarray(docs, np.int32).tobytes()),
-               len(docs))
-        return self.cached(key, lambda: compute(self, needle, docs))
+        """compute(self, needle, docs) for a per-paragraph feature (its last axis follows
+        `docs`), memoised per paragraph: the reranked heads of a query's two rankings (before
+        and after its feedback words), of its pages and of its filters share most of their
+        paragraphs, and only those not seen yet are computed (bounded by the memo's
+        budget)."""
+        docs = np.asarray(docs, dtype=np.int32)
+        if not len(docs):
+            return np.asarray(compute(self, needle, docs))
+        key = ("per-doc", compute.__qualname__, needle)
+        known, values = self._memo.get((*key, "docs")), self._memo.get((*key, "values"))
+        if known is None or values is None:
+            known, values = EMPTY, None
+        at = np.minimum(np.searchsorted(known, docs), max(len(known) - 1, 0))
+        have = known[at] == docs if len(known) else np.zeros(len(docs), dtype=bool)
+        if not have.all():
+            missing = np.unique(docs[~have])
+            new = np.asarray(compute(self, needle, missing))
+            merged = np.concatenate([known, missing])
+            order = np.argsort(merged, kind="stable")
+            known = merged[order]
+            values = (new if values is None else np.concatenate([values, new], axis=-1))
+            values = values[..., order]
+            self._remember((*key, "docs"), known)
+            self._remember((*key, "values"), values)
+            at = np.searchsorted(known, docs)
+        return values[..., at]
 
     def _count(self, needle: str, docs: np.ndarray) -> np.ndarray:
         """Occurrences of a one- or two-character needle (most Chinese words) come with its
