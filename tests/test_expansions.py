@@ -6,6 +6,7 @@ from conftest import opened
 
 from searchapp.model import Paragraph, Query, Report
 from searchapp.search import hits, searching
+from searchapp.search.abbreviations import counted_lists
 from searchapp.search.matching import FEEDBACK, OWN, Alternative, Leaf
 from searchapp.web.present import literal_q
 
@@ -438,3 +439,14 @@ def test_the_last_item_of_a_counted_list_is_as_long_as_the_shortest_other(make_i
     directory = make_index([report_of(*lists, "发展现代农业。")])
     results = searching.run(opened(directory), Query(q="双一流"))
     assert "一流大学和一流学科" in results.expanded
+
+
+def test_a_number_or_a_list_whose_items_are_not_words_is_no_counted_list(make_index):
+    """二十九 is a number, not 二 items sharing 十; for 三国, 各国|政府 does not begin a word
+    with 国, so 国政府、国际组织和国际友人 is no list of three 国 items."""
+    congresses = [f"党的十九大和十九届第{i}次全会精神。" for i in range(3)]
+    guests = [f"感谢各国政府、国际组织和国际友人第{i}次支持。" for i in range(3)]
+    directory = make_index([report_of(*congresses, *guests, "二十九个省份。", "三国演义。")])
+    gen = opened(directory).generation()
+    assert counted_lists(gen, "二十九") == ()
+    assert counted_lists(gen, "三国") == ()

@@ -40,6 +40,8 @@ MAX_LISTS = 4  # long forms of a numbered short form: its lists in their several
 LIST_PARAGRAPHS = 2  # a list of items sharing one character, with nothing of the short form
 #                     beside it, must be found this often (新技术、新业态、新模式 is one 三新)
 _SEPARATOR = "(?:、|和|与|及)"
+_JOINS = "、和与及"
+_NUMERALS = "零一二两三四五六七八九十百千万亿"
 _CLAUSE_MARK = re.compile("[，。；：！？,;:]")
 _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
@@ -132,8 +134,8 @@ def _listed(gen: Generation, word: str) -> tuple[str, ...]:
         return ()
     count = _COUNTS[numbered[1]]
     shared, rest = (numbered[3], "") if numbered[2] else (numbered[3][0], numbered[3][1:])
-    if count == 2 and not rest:
-        return ()
+    if count == 2 and not rest or not numbered[2] and shared in _NUMERALS[2:]:
+        return ()  # a pair needs its rest; 二十三 is a number (but 双一流 is not)
     docs = gen.literal(shared)
     if rest:
         holding = gen.literal(rest)
@@ -162,11 +164,31 @@ class _ListFinder:
         cjk, mark = "[\u4e00-\u9fff]", re.escape(shared)
         item = f"{mark}{cjk}{{1,{ITEM_MAX}}}?" if leading else f"{cjk}{{1,{ITEM_MAX}}}?{mark}"
         first = item if leading else mark
-        self.leading = leading
+        self.shared, self.leading = shared, leading
         self.whole = re.compile(f"{first}(?:{_SEPARATOR}{item}){{{count - 1}}}")
         self.more_before = re.compile(f"{item if leading else mark}{_SEPARATOR}$")
         self.more_after = re.compile(f"{cjk}{{0,{ITEM_MAX}}}?{_SEPARATOR}{mark}" if leading
                                      else f"{_SEPARATOR}{item}")
+
+    def _items_are_words(self, gen: Generation, text: str, start: int, stop: int,
+                         shift: int) -> bool:
+        """Each item's shared character begins a word (医|疗, not 各国|政府 for 国) or ends
+        one (信息化), and the items are not numbers (二中、三中 of 二中全会). Strict at the
+        list's outer end too, though jieba may join it to the text beside (为保|增长): a
+        list missed there is usually written elsewhere again."""
+        size = len(self.shared)
+        at = [i for i in range(start, stop - size + 1) if text.startswith(self.shared, i)]
+        if self.leading:
+            at = [i for i in at if i == start or text[i - 1] in _JOINS]
+        else:
+            at = [i for i in at if i + size == stop or text[i + size] in _JOINS]
+        words = gen.word_spans(text[shift:stop + ITEM_MAX], subwords=True)
+        edges = {s + shift for s, _ in words} if self.leading else \
+            {e + shift for _, e in words}
+        if not all((i if self.leading else i + size) in edges for i in at):
+            return False
+        others = text[start:stop].replace(self.shared, "")
+        return any(c not in _NUMERALS and c not in _JOINS for c in others)
 
     def lists(self, gen: Generation, text: str, rest: str) -> list[str]:
         """Each such list in `text` with `rest` in its clause, as written."""
@@ -179,6 +201,8 @@ class _ListFinder:
                     self.more_after.match(text, stop):
                 continue  # a list of more items: not this count
             shift = max(0, start - ITEM_MAX)
+            if not self._items_are_words(gen, text, start, stop, shift):
+                continue
             spans = gen.word_spans(text[shift:stop + ITEM_MAX])
             if self.leading:  # the last item: to the end of the word after the shared
                 # character, and at least as long as the shortest other item (一流大学和一流学科,
