@@ -450,3 +450,11 @@ def test_a_number_or_a_list_whose_items_are_not_words_is_no_counted_list(make_in
     gen = opened(directory).generation()
     assert counted_lists(gen, "二十九") == ()
     assert counted_lists(gen, "三国") == ()
+
+
+def test_a_count_the_reports_write_as_a_word_of_its_own_counts_no_list(make_index):
+    """两国 (two countries) is a word in many paragraphs: 两国之间 is no pair of 国 items."""
+    visits = [f"两国领导人第{i}次会晤。" for i in range(25)]
+    pairs = [f"我国和邻国之间第{i}批合作项目。" for i in range(3)]
+    directory = make_index([report_of(*visits, *pairs)])
+    assert counted_lists(opened(directory).generation(), "两国之间") == ()

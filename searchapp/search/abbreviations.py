@@ -136,6 +136,8 @@ def _listed(gen: Generation, word: str) -> tuple[str, ...]:
     shared, rest = (numbered[3], "") if numbered[2] else (numbered[3][0], numbered[3][1:])
     if count == 2 and not rest or not numbered[2] and shared in _NUMERALS[2:]:
         return ()  # a pair needs its rest; 二十三 is a number (but 双一流 is not)
+    if rest and len(gen.literal(numbered[1] + shared)) >= MAX_LITERAL:
+        return ()  # 两国 of 两国之间, 双边 of 双边关系: a word the reports write, not a count
     docs = gen.literal(shared)
     if rest:
         holding = gen.literal(rest)
