@@ -458,3 +458,13 @@ def test_a_count_the_reports_write_as_a_word_of_its_own_counts_no_list(make_inde
     pairs = [f"我国和邻国之间第{i}批合作项目。" for i in range(3)]
     directory = make_index([report_of(*visits, *pairs)])
     assert counted_lists(opened(directory).generation(), "两国之间") == ()
+
+
+def test_a_common_part_of_a_multi_part_synonym_is_not_searched_alone(make_index):
+    """放管服 is 简政放权、放管结合、优化服务: 放管结合 alone is specific, but 优化服务 says
+    nothing when most paragraphs say it."""
+    common = [f"优化服务第{i}项举措落实。" for i in range(60)]
+    directory = make_index([report_of("推进放管结合，减少审批。", *common, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="放管服"))
+    assert "放管结合" in results.expanded
+    assert "优化服务" not in results.expanded

@@ -47,6 +47,7 @@ from searchapp.text.synonyms import expand
 
 OWN, EXPANSION, PIECES, SECTION, PART, FEEDBACK = 5, 4, 3, 2, 1, 0
 PART_MAX_SHARE = 0.02  # a piece in more paragraphs than this is not specific enough alone
+FEW_PARAGRAPHS = 50  # an expansion's part in no more paragraphs is specific in any corpus
 ALONE_MAX_SHARE = 0.05  # the same for the one word beside single characters (外资 of 稳外资)
 _PART_SPLIT = re.compile(r"[、，,；;\s]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
@@ -174,7 +175,7 @@ def _parts(gen: Generation, own: str, expansions: list[str], pieces: tuple[str, 
     both halves)."""
     found = {part: () for e in expansions for part in _PART_SPLIT.split(e)
              if len(part) >= 2 and part != e
-             and len(gen.literal(part)) <= max_share * max(gen.size, 1)}
+             and len(gen.literal(part)) <= max(max_share * gen.size, FEW_PARAGRAPHS)}
     standing = {p: i for i, p in enumerate(pieces) if not _COUNTING.fullmatch(p)}
     for r in respelled:
         for part in _PART_SPLIT.split(r.form):
