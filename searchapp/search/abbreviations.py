@@ -11,7 +11,7 @@ searched as synonyms. Computed per word and generation, only for short words, an
 the corpus writes them rarely.
 
 A numbered short form counts the items of a list that share one character (三医 ← 医疗、医保、
-医药, 两化融合 ← 信息化和工业化融合, 三保 ← 保基本民生、保工资、保运转, 五水 ← 治污水、防洪水、…):
+医药, 两化融合 ← 信息化和工业化融合, 六稳 ← 稳就业、稳金融、…、稳预期, 五水 ← 治污水、防洪水、…):
 its long forms are the lists the reports write with exactly that many items, each beginning or
 each ending with the character, the rest of the short form (融合, 联动) in the same clause.
 """
@@ -39,8 +39,8 @@ ITEM_MAX = 8  # characters of a listed item besides the one they share (保产�
 MAX_LISTS = 4  # long forms of a numbered short form: its lists in their several orders
 LIST_PARAGRAPHS = 2  # a list of items sharing one character, with nothing of the short form
 #                     beside it, must be found this often (新技术、新业态、新模式 is one 三新)
-_SEPARATOR = "(?:、|和|与|及)"
-_JOINS = "、和与及"
+_JOINS = "、和与及"  # what stands between two items of a list
+_SEPARATOR = f"[{_JOINS}]"
 _NUMERALS = "零一二两三四五六七八九十百千万亿"
 _CLAUSE_MARK = re.compile("[，。；：！？,;:]")
 _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
