@@ -279,21 +279,23 @@ class Generation:
         if not len(docs):
             return np.asarray(compute(self, needle, docs))
         key = ("per-doc", compute.__qualname__, needle)
-        known, values = self._memo.get((*key, "docs")), self._memo.get((*key, "values"))
+        with self._lock:  # the server's threads: the two arrays are read and set as a pair
+            known, values = self._memo.get((*key, "docs")), self._memo.get((*key, "values"))
         if known is None or values is None:
             known, values = EMPTY, None
         at = np.minimum(np.searchsorted(known, docs), max(len(known) - 1, 0))
         have = known[at] == docs if len(known) else np.zeros(len(docs), dtype=bool)
         if not have.all():
             missing = np.unique(docs[~have])
-            new = np.asarray(compute(self, needle, missing))
+            new = np.asarray(compute(self, needle, missing))  # outside the lock
             merged = np.concatenate([known, missing])
             order = np.argsort(merged, kind="stable")
             known = merged[order]
             values = (new if values is None else np.concatenate([values, new], axis=-1))
             values = values[..., order]
-            self._remember((*key, "docs"), known)
-            self._remember((*key, "values"), values)
+            with self._lock:
+                self._remember((*key, "docs"), known)
+                self._remember((*key, "values"), values)
             at = np.searchsorted(known, docs)
         return values[..., at]
 
