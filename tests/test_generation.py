@@ -223,3 +223,29 @@ def test_a_per_paragraph_feature_is_computed_once_per_paragraph_whatever_the_set
     got = gen.per_doc("发展", second, lengths)
     assert asked == [[1, 12]]  # only the paragraphs the first set did not hold
     assert got.tolist() == [[len(gen.body(d)) for d in second], second.tolist()]
+
+
+def test_threads_asking_for_overlapping_paragraphs_all_get_their_own_answers(random_index):
+    """The server's threads share a generation: whatever order their memo writes land in,
+    each answer is the feature of the paragraphs it asked for."""
+    import threading
+
+    gen, _ = random_index
+
+    def doubled(g: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
+        return np.asarray(docs, dtype=np.int64) * 2
+
+    rng = random.Random(11)
+    asks = [np.asarray(rng.sample(range(gen.size), 40), dtype=np.int32) for _ in range(32)]
+    wrong: list[int] = []
+
+    def ask(i: int) -> None:
+        if gen.per_doc("乡村", asks[i], doubled).tolist() != (asks[i] * 2).tolist():
+            wrong.append(i)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(asks))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
