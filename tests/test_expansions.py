@@ -6,7 +6,7 @@ from conftest import opened
 
 from searchapp.model import Paragraph, Query, Report
 from searchapp.search import hits, searching
-from searchapp.search.abbreviations import counted_lists
+from searchapp.search.abbreviations import counted_items, counted_lists
 from searchapp.search.matching import FEEDBACK, OWN, Alternative, Leaf
 from searchapp.web.present import literal_q
 
@@ -468,3 +468,26 @@ def test_a_common_part_of_a_multi_part_synonym_is_not_searched_alone(make_index)
     results = searching.run(opened(directory), Query(q="放管服"))
     assert "放管结合" in results.expanded
     assert "优化服务" not in results.expanded
+
+
+def test_the_items_a_numbered_short_form_counts_are_its_parts(make_index):
+    """两新 is 大规模设备更新和消费品以旧换新 (synonym table): the reports write each item on
+    its own, and a paragraph saying either is about one of the two."""
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(200)]
+    directory = make_index([report_of("推动大规模设备更新，支持企业技术改造。",
+                                      "实施消费品以旧换新，扩大汽车家电消费。", *filler)])
+    results = searching.run(opened(directory), Query(q="两新"))
+    assert {(h.paragraph, h.note) for h in results.hits} == {
+        (1, "不含「两新」，含「大规模设备更新」「设备更新」"),
+        (2, "不含「两新」，含「消费品以旧换新」")}
+
+
+def test_a_long_form_splits_into_the_items_only_where_it_counts_them():
+    assert counted_items("两重", "国家重大战略实施和重点领域安全能力建设") == (
+        "国家重大战略实施", "重点领域安全能力建设")
+    assert counted_items("双碳", "碳达峰、碳中和") == ("碳达峰", "碳中和")  # 碳中和 stays whole
+    assert counted_items("双碳", "碳达峰碳中和") == ()  # no mark between the items
+    assert counted_items("三农", "农业和农村") == ()  # two items for a count of three
+    # what the items do together is the topic: one item alone is not
+    assert counted_items("两化融合", "信息化和工业化融合") == ()
+    assert counted_items("营商环境", "优化营商环境") == ()

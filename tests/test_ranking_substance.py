@@ -7,7 +7,7 @@ from dataclasses import replace
 from conftest import opened
 
 from searchapp.model import Paragraph, Query, Report
-from searchapp.search import feedback, ranking, searching
+from searchapp.search import feedback, ranking, scoring, searching
 
 SUBSTANTIVE = ("持续优化营商环境。深化“放管服”改革，企业开办时间压缩至1个工作日，"
                "政务服务事项全部实现网上可办，新增市场主体1.2万户。")
@@ -138,3 +138,28 @@ def test_a_query_of_several_words_is_not_reordered_by_vocabulary(make_index):
         return [(h.paragraph, h.score) for h in
                 searching.run(index, Query(q="营商环境 加快"), weights).hits]
     assert scores(ranking.DEFAULT) == scores(replace(ranking.DEFAULT, coherence=0.0))
+
+
+GLOSSARY = ("重要词语解释",)
+
+
+def test_a_glossary_entry_explaining_another_term_ranks_below_the_body(make_index):
+    """十大战略：指… names 营商环境 as one of ten; the body paragraph says what is done."""
+    entry = "十大战略：指创新驱动战略，营商环境提升战略，营商环境评价战略，开放带动战略。"
+    body = ("开展审批制度改革，推进政务服务标准化建设，优化营商环境，"
+            "企业群众办事更加便利，各项改革扎实推进，成效明显。")
+    report = report_of(Paragraph(1, body), Paragraph(2, entry, section=GLOSSARY))
+    index = opened(make_index([report]))
+    def ordered(weights: ranking.Weights) -> list[int]:
+        return [h.paragraph for h in searching.run(index, Query(q="营商环境"), weights).hits]
+    assert ordered(ranking.DEFAULT) == [1, 2]
+    assert ordered(replace(ranking.DEFAULT, glossary=1.0)) == [2, 1]
+
+
+def test_the_glossary_entry_of_the_word_itself_is_not_held_down(make_index):
+    entry = "“六最”营商环境：指审批最少、流程最优、服务最好的营商环境。"
+    report = report_of(Paragraph(1, entry, section=GLOSSARY))
+    gen = opened(make_index([report])).generation()
+    docs = gen.literal("营商环境")
+    assert not scoring._explaining_another(gen, "营商环境", docs).any()
+    assert scoring._explaining_another(gen, "审批", docs).all()

@@ -41,6 +41,8 @@ LIST_PARAGRAPHS = 2  # a list of items sharing one character, with nothing of th
 #                     beside it, must be found this often (新技术、新业态、新模式 is one 三新)
 _JOINS = "、和与及"  # what stands between two items of a list
 _SEPARATOR = f"[{_JOINS}]"
+_ITEM_MARKS = "[、，,；;\\s]+"  # what separates the items of a written-out long form
+_ITEM_BREAKS = f"[{_JOINS}，,；;\\s]+"  # and, failing those, 和/与/及 too
 _NUMERALS = "零一二两三四五六七八九十百千万亿"
 _CLAUSE_MARK = re.compile("[，。；：！？,;:]")
 _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
@@ -122,6 +124,23 @@ def counted_lists(gen: Generation, word: str) -> tuple[str, ...]:
     if not _NUMBERED.fullmatch(word) or len(gen.literal(word)) >= MAX_LITERAL:
         return ()
     return gen.derived(f"counted-lists:{word}", lambda g: _listed(g, word))  # type: ignore
+
+
+def counted_items(word: str, form: str) -> tuple[str, ...]:
+    """The items a numbered short form counts in one of its long forms, when the form splits
+    into exactly that many: 两新's 大规模设备更新和消费品以旧换新 is 大规模设备更新 +
+    消费品以旧换新. Split at punctuation first, and at 和/与/及 only when that does not give
+    the count, so 碳中和 of 碳达峰、碳中和 stays whole. () for a short form that names what
+    its items do together (两化融合, 三医联动: one item alone is not the topic), and when no
+    split gives the count."""
+    numbered = _NUMBERED.fullmatch(word)
+    if not numbered or not numbered[2] and len(numbered[3]) > 1:
+        return ()
+    for separator in (_ITEM_MARKS, _ITEM_BREAKS):
+        items = tuple(item for item in re.split(separator, form) if item)
+        if len(items) == _COUNTS[numbered[1]] and all(len(item) > 1 for item in items):
+            return items
+    return ()
 
 
 def _listed(gen: Generation, word: str) -> tuple[str, ...]:

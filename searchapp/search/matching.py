@@ -41,7 +41,7 @@ import numpy as np
 from searchapp.index.generation import Facet, Generation, mask
 from searchapp.search import querylang as ql
 from searchapp.search import ranking
-from searchapp.search.abbreviations import counted_lists, long_forms
+from searchapp.search.abbreviations import counted_items, counted_lists, long_forms
 from searchapp.text.normalize import normalize
 from searchapp.text.synonyms import expand
 
@@ -173,12 +173,12 @@ def _parts(gen: Generation, own: str, expansions: list[str], pieces: tuple[str, 
     双碳目标), each searched alone if rare enough. Not only the rarest piece: 上调 of 养老金上调
     is rarer than 养老金 and says nothing of pensions (Recall@100 +0.007 on the judged set,
     both halves)."""
-    found = {part: () for e in expansions for part in _PART_SPLIT.split(e)
+    found = {part: () for e in expansions for part in _items(own, e)
              if len(part) >= 2 and part != e
              and len(gen.literal(part)) <= max(max_share * gen.size, FEW_PARAGRAPHS)}
     standing = {p: i for i, p in enumerate(pieces) if not _COUNTING.fullmatch(p)}
     for r in respelled:
-        for part in _PART_SPLIT.split(r.form):
+        for part in _items(pieces[r.piece], r.form):
             if len(part) >= 2:
                 standing.setdefault(part, r.piece)
     for part, piece in standing.items():
@@ -186,6 +186,12 @@ def _parts(gen: Generation, own: str, expansions: list[str], pieces: tuple[str, 
             found[part] = _others(pieces, piece) if pieces else ()
     taken = {own, *expansions}
     return {p: rest for p, rest in found.items() if p not in taken and own not in p}
+
+
+def _items(word: str, form: str) -> tuple[str, ...]:
+    """The parts of a long form: the items a numbered short form counts (两新: 大规模设备更新
+    + 消费品以旧换新, joined by 和), or else what punctuation separates (碳达峰、碳中和)."""
+    return counted_items(word, form) or tuple(_PART_SPLIT.split(form))
 
 
 def _others(pieces: tuple[str, ...], i: int) -> tuple[str, ...]:

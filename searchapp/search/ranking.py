@@ -68,10 +68,12 @@ class Weights:
     boundary: float = 1.0  # score factor where the word only occurs across jieba word
     #                        boundaries (营商 inside 国营商业), not as a word of its own
     k1: float = K1  # term-frequency saturation
+    glossary: float = 1.0  # score factor of a glossary entry (名词解释) that explains another
+    #                        term: 十大战略：指…数字化转型战略… names the word in passing
 
 
 DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.2, topic=0.5, figure=0.5, coherence=0.75,
-                  proximity=0.0, boundary=0.2)
+                  proximity=0.0, boundary=0.2, glossary=0.5)
 ASKED_PROXIMITY = 1.0  # the proximity weight when the reader asks for it ("a b"~5, NEAR/5):
 #                        fitted to 0 otherwise (both halves of the judged set chose 0)
 @lru_cache(maxsize=4096)
