@@ -491,3 +491,15 @@ def test_a_long_form_splits_into_the_items_only_where_it_counts_them():
     # what the items do together is the topic: one item alone is not
     assert counted_items("两化融合", "信息化和工业化融合") == ()
     assert counted_items("营商环境", "优化营商环境") == ()
+
+
+def test_a_run_of_a_long_compounds_pieces_is_searched_as_a_part(make_index):
+    """国土空间规划: the reports write 国土空间 with other words around it (优化国土空间开发
+    格局); 国土 alone is mostly 国土绿化, too common here to stand for the topic."""
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(200)]
+    greening = [f"推进国土绿化第{i}期工程，国土绿化成效明显。" for i in range(8)]
+    directory = make_index([report_of("优化国土空间开发格局，划定生态保护红线。",
+                                      *greening, *filler)])
+    results = searching.run(opened(directory), Query(q="国土空间规划"))
+    assert [(h.paragraph, h.note) for h in results.hits] == [
+        (1, "不含「国土空间规划」，含「国土空间」")]

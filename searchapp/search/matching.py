@@ -19,8 +19,9 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
              expansion (碳达峰 or 碳中和 for 双碳), and each of the word's pieces specific
              enough to stand alone (民营 of 民营经济 finds 民营企业; 节水 of 节水农业 finds
              节水灌溉; 养老金 and 上调 of 养老金上调), chosen by rarity in this index, not
-             from a list, and the pieces' long forms (个人所得税 of 个税改革); the other
-             pieces ride along as needles that score but do not have to be there
+             from a list, the pieces' long forms (个人所得税 of 个税改革), and runs of a long
+             compound's pieces (国土空间 of 国土空间规划); the other pieces ride along as
+             needles that score but do not have to be there
   FEEDBACK   at least two of the words the best hits share (feedback.py), added by search
              only when the tiers above find few paragraphs
 A lower tier never pushes a higher one down (search.py orders by tier first), so each
@@ -184,8 +185,30 @@ def _parts(gen: Generation, own: str, expansions: list[str], pieces: tuple[str, 
     for part, piece in standing.items():
         if 0 < len(gen.literal(part)) <= max_share * max(gen.size, 1):
             found[part] = _others(pieces, piece) if pieces else ()
+    for span, rest in _spans(own, _finer(gen, pieces)):
+        if 0 < len(gen.literal(span)) <= max_share * max(gen.size, 1):
+            found.setdefault(span, rest)
     taken = {own, *expansions}
     return {p: rest for p, rest in found.items() if p not in taken and own not in p}
+
+
+def _spans(own: str, units: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    """The runs of two or more of the word's units (its pieces cut finer) short of the whole,
+    each with the units left over: what the reports write of a reader's long compound
+    (国土空间 of 国土|空间|规划 in 优化国土空间开发格局, 农民工子女 of 农民工子女教育). A
+    run is more specific than any one piece (国土 alone finds 国土绿化)."""
+    if len(units) < 3:
+        return []
+    bounds, at = [], 0
+    for unit in units:
+        at = own.find(unit, at)
+        if at < 0:
+            return []
+        bounds.append((at, at + len(unit)))
+        at += len(unit)
+    return [(own[bounds[i][0]:bounds[j - 1][1]], (*units[:i], *units[j:]))
+            for i in range(len(units)) for j in range(i + 2, len(units) + 1)
+            if j - i < len(units)]
 
 
 def _items(word: str, form: str) -> tuple[str, ...]:
