@@ -146,6 +146,15 @@ def test_a_suggestion_must_be_a_word_not_a_piece_of_two(make_index):
     assert results.notice == "报告中没有「夜经济」。"  # not 民经济, the tail of 国民经济
 
 
+def test_a_quoted_phrase_written_with_other_punctuation_is_offered_not_searched(make_index):
+    directory = make_index([report_of("全面推行“双随机、一公开”监管。", "推进双随机、一公开。")])
+    index = opened(directory)
+    for typed in ('"双随机一公开"', '"双随机，一公开"'):
+        results = searching.run(index, Query(q=typed))
+        assert results.total == 0  # a quoted phrase stays exact
+        assert results.notice == '你是不是要找："双随机、一公开"？'
+
+
 def test_when_no_paragraph_holds_the_word_the_page_says_so(make_index):
     directory = make_index([report_of("有序推进碳达峰行动。")])
     results = searching.run(opened(directory), Query(q="双碳"))

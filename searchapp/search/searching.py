@@ -391,6 +391,9 @@ def _nothing_found(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> l
     words = [normalize(p.text) for p in ql.positives(node) if isinstance(p, ql.Term)]
     offers = [s for w in words if not len(gen.literal(w))
               for s in gen.derived(f"suggest:{w}", lambda g, w=w: suggest.suggestions(g, w))]
+    phrases = [normalize(p.text) for p in ql.positives(node) if isinstance(p, ql.Phrase)]
+    offers += [f'"{s}"' for p in phrases if not len(gen.literal(p))
+               for s in gen.derived(f"punctuated:{p}", lambda g, p=p: suggest.punctuated(g, p))]
     if offers:
         return [f"你是不是要找：{'、'.join(offers)}？"]
     absent = [word for p in ql.positives(node) if isinstance(p, ql.Term) and id(p) in leaves

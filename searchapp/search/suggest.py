@@ -1,4 +1,5 @@
-"""你是不是要找…: for a word nothing matches, the index's own words one character away.
+"""你是不是要找…: for a word nothing matches, the index's own words one character away; for
+a quoted phrase, the corpus' spellings of it with other punctuation inside.
 
 Typos in Chinese are mostly one wrong character (营商坏境, 乡村振光). For each position, the
 other characters are looked up literally (n-gram columns) and the paragraphs holding them
@@ -16,6 +17,8 @@ from searchapp.index.generation import Generation
 
 MAX_CANDIDATES = 2000  # paragraphs scanned per position
 MIN_COUNT = 2  # a suggestion must occur this often
+_MARKS = "、,，;；:：·・“”\"‘’'()（）《》〈〉 "  # punctuation as the normalised text keeps it
+_MARK_RUN = re.compile(f"[{re.escape(_MARKS)}]+")
 
 
 def suggestions(gen: Generation, word: str, limit: int = 3) -> list[str]:
@@ -35,3 +38,21 @@ def suggestions(gen: Generation, word: str, limit: int = 3) -> list[str]:
             found.update(m for m in pattern.findall(text, start, end) if m != word)
     frequent = [s for s, count in found.most_common() if count >= MIN_COUNT]
     return [s for s in frequent if gen.word_doc_frequency(s)][:limit]
+
+
+def punctuated(gen: Generation, phrase: str, limit: int = 3) -> list[str]:
+    """The corpus' spellings of a quoted phrase (normalised) that differ from it only in
+    punctuation: a reader types "双随机一公开" or "双随机，一公开", the reports write
+    双随机、一公开. A quoted phrase is exact, so these are offered, never searched."""
+    bare = _MARK_RUN.sub("", phrase)
+    if len(bare) < 3:
+        return []
+    gap = f"[{re.escape(_MARKS)}]{{0,2}}"
+    pattern = re.compile(gap.join(map(re.escape, bare)))
+    docs = gen.literal(bare[:2])
+    docs = docs[gen.members(docs, gen.literal(bare[-2:]))][:MAX_CANDIDATES]
+    found: Counter[str] = Counter()
+    if len(docs):
+        for text, start, end in zip(*gen.slices(docs), strict=True):
+            found.update(m for m in pattern.findall(text, start, end) if m != phrase)
+    return [spelling for spelling, _ in found.most_common(limit)]
