@@ -155,6 +155,18 @@ def test_a_quoted_phrase_written_with_other_punctuation_is_offered_not_searched(
         assert results.notice == '你是不是要找："双随机、一公开"？'
 
 
+def test_a_word_written_with_quotation_marks_inside_is_the_word_itself(make_index):
+    """“十四五”规划 is 十四五规划: the marks are typography, so the hit needs no note and the
+    page no 没有段落同时包含; quoted, the phrase stays exact."""
+    directory = make_index([report_of("编制“十四五”规划纲要。", "落实国家规划。")])
+    index = opened(directory)
+    results = searching.run(index, Query(q="十四五规划"))
+    assert [(h.paragraph, h.note) for h in results.hits][:1] == [(1, None)]
+    assert results.notice is None
+    assert results.hits[0].fragment == "编制“<mark>十四五”规划</mark>纲要。"
+    assert searching.run(index, Query(q='"十四五规划"')).total == 0
+
+
 def test_when_no_paragraph_holds_the_word_the_page_says_so(make_index):
     directory = make_index([report_of("有序推进碳达峰行动。")])
     results = searching.run(opened(directory), Query(q="双碳"))

@@ -51,7 +51,7 @@ def _note(leaf: Leaf, held: list[Alternative], body: str, text: str) -> list[str
     not the needle ai+), each Y as the report writes it (經濟 in a Traditional report, PM2.5:
     the normalised body maps character for character onto the text, as for highlighting)."""
     own = leaf.alternatives[0]
-    if own in held:
+    if any(a.tier == OWN for a in held):  # the word itself, perhaps with quotation marks
         return []
     typed = leaf.word.strip() or own.needles[0]
     if held[0].tier == SECTION:

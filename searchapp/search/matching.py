@@ -1,7 +1,9 @@
 """Which paragraphs a query matches: leaves with tiered alternatives, boolean set algebra.
 
 A positive word becomes a Leaf whose alternatives are tried in tier order:
-  OWN        the user's own word or phrase, as a literal substring (exact by construction)
+  OWN        the user's own word or phrase, as a literal substring (exact by construction),
+             and an unquoted word also as the reports write it with quotation marks
+             between two of its words (“十四五”规划 for 十四五规划)
   EXPANSION  its synonyms/abbreviations, literally (curated table + pairs mined from the corpus
              + long forms of a short word inferred from the corpus: abbreviations.py), and
              a compound respelled with a piece's long form (民营企业融资 for 民企融资)
@@ -55,6 +57,8 @@ _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
 _COUNTING = re.compile(r"[一二两三四五六七八九十百千万][\u4e00-\u9fff]")  # 三大 (三大工程): a count
 RESPELLED_FORMS = 3  # long forms tried per piece of a compound (医保: 医疗保险, 医疗保障, …)
 PIECES_MAX_GAP = 6  # characters allowed between consecutive pieces (乡村全面振兴: 2)
+QUOTES_BETWEEN = ("”", "“", "”“", '"', '""')  # how quotation marks stand between two words
+#                 of a term as the normalised text keeps them: “十四五”规划, 实施“十四五”
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     alternatives = [Alternative((own,), OWN)]
     if isinstance(positive, ql.Phrase) or positive.literal:
         return Leaf(tuple(alternatives), (), positive.text)
+    alternatives += [Alternative((form,), OWN) for form in _quoted_inside(gen, own)]
     expansions = tuple(expand(positive.text, gen.synonyms))
     listed = [normalize(e) for e in expansions]
     inferred = tuple(f for f in long_forms(gen, own) if f not in listed
@@ -115,6 +120,18 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     alternatives.append(Alternative((own, *riders), SECTION))
     alternatives += [Alternative((part, *rest), PART) for part, rest in parts.items()]
     return Leaf(tuple(alternatives), expansions + wholes + tuple(parts), positive.text)
+
+
+def _quoted_inside(gen: Generation, own: str) -> tuple[str, ...]:
+    """The word as the reports write it with quotation marks between two of its words:
+    “十四五”规划 is 十四五规划, “放管服”改革 is 放管服改革, “两重”“两新” is 两重两新. The
+    marks are typography, not other words, so these are the word itself (OWN): a reader
+    typing 十四五规划 must not be told that no report writes it. Only the forms some
+    paragraph holds (a lookup each, where a jieba word of it ends: 三公|经费 inside the one
+    word 三公经费)."""
+    bounds = sorted({end for _, end in gen.word_spans(own, subwords=True)} - {0, len(own)})
+    return tuple(form for at in bounds for mark in QUOTES_BETWEEN
+                 for form in [own[:at] + mark + own[at:]] if len(gen.literal(form)))
 
 
 def _finer(gen: Generation, pieces: tuple[str, ...]) -> tuple[str, ...]:

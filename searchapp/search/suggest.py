@@ -17,7 +17,8 @@ from searchapp.index.generation import Generation
 
 MAX_CANDIDATES = 2000  # paragraphs scanned per position
 MIN_COUNT = 2  # a suggestion must occur this often
-_MARKS = "、,，;；:：·・“”\"‘’'()（）《》〈〉 "  # punctuation as the normalised text keeps it
+_MARKS = "、,，;；:：·・()（）《》〈〉 "  # punctuation as the normalised text keeps it; not
+#                                        quotation marks: no quoted phrase can hold one
 _MARK_RUN = re.compile(f"[{re.escape(_MARKS)}]+")
 
 
