@@ -252,6 +252,11 @@ def test_mark_highlights_words_phrases_and_curated_synonyms():
         "&lt;b&gt;<mark>长期护理保险</mark>&lt;/b&gt;与<mark>长护险</mark>、<mark>乡村</mark>振兴")
 
 
+def test_mark_highlights_a_word_written_with_quotation_marks_inside_unless_quoted():
+    assert search.mark("编制“十四五”规划纲要", "十四五规划") == "编制“<mark>十四五”规划</mark>纲要"
+    assert search.mark("编制“十四五”规划纲要", '"十四五规划"') == "编制“十四五”规划纲要"
+
+
 def test_warm_loads_every_paragraph(tiny):
     assert search.warm(opened(tiny)) == 13
 

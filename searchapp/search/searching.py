@@ -24,6 +24,7 @@ from searchapp.search.highlight import find_spans, render
 from searchapp.search.matching import (
     OWN,
     PIECES,
+    QUOTES_BETWEEN,
     Leaf,
     compile_leaf,
     evaluate,
@@ -310,13 +311,18 @@ def warm(index: Index) -> int:
 
 
 def mark(text: str, q: str) -> str:
-    """Escaped `text` with <mark> around the query's words, phrases and curated synonyms."""
-    needles = []
+    """Escaped `text` with <mark> around the query's words (also with quotation marks
+    between their words, as the search finds them: “十四五”规划), phrases and curated
+    synonyms."""
+    body, needles = normalize(text), []
     for positive in ql.positives(ql.parse(q).node):
-        needles.append(normalize(positive.text))
+        word = normalize(positive.text)
+        needles.append(word)
         if isinstance(positive, ql.Term) and not positive.literal:
             needles.extend(normalize(e) for e in expand(positive.text, curated()))
-    return render(text, find_spans(normalize(text), needles))
+            needles.extend(form for at in range(1, len(word)) for quote in QUOTES_BETWEEN
+                           for form in [word[:at] + quote + word[at:]] if form in body)
+    return render(text, find_spans(body, needles))
 
 
 # --- compiling the query ---------------------------------------------------------------------
