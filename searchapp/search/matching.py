@@ -202,7 +202,7 @@ def _parts(gen: Generation, own: str, expansions: list[str], pieces: tuple[str, 
     for part, piece in standing.items():
         if 0 < len(gen.literal(part)) <= max_share * max(gen.size, 1):
             found[part] = _others(pieces, piece) if pieces else ()
-    for span, rest in _spans(own, _finer(gen, pieces)):
+    for span, rest in _spans(own, _finer(gen, pieces)) if not len(gen.literal(own)) else ():
         if 0 < len(gen.literal(span)) <= max_share * max(gen.size, 1):
             found.setdefault(span, rest)
     taken = {own, *expansions}
@@ -211,9 +211,11 @@ def _parts(gen: Generation, own: str, expansions: list[str], pieces: tuple[str, 
 
 def _spans(own: str, units: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
     """The runs of two or more of the word's units (its pieces cut finer) short of the whole,
-    each with the units left over: what the reports write of a reader's long compound
-    (国土空间 of 国土|空间|规划 in 优化国土空间开发格局, 农民工子女 of 农民工子女教育). A
-    run is more specific than any one piece (国土 alone finds 国土绿化)."""
+    each with the units left over: what the reports write of a reader's long compound that
+    they never write whole (国土空间 of 国土|空间|规划 in 优化国土空间开发格局, 农民工子女 of
+    农民工子女教育). A run is more specific than any one piece (国土 alone finds 国土绿化); but
+    of a compound the reports do write, a run is mostly a set phrase of its own (全省前列 of
+    六个走在全省前列, 承包经营 of 承包经营责任制), so then none is searched."""
     if len(units) < 3:
         return []
     bounds, at = [], 0
