@@ -524,3 +524,13 @@ def test_a_run_of_a_long_compounds_pieces_is_searched_as_a_part(make_index):
     results = searching.run(opened(directory), Query(q="国土空间规划"))
     assert [(h.paragraph, h.note) for h in results.hits] == [
         (1, "不含「国土空间规划」，含「国土空间」")]
+
+
+def test_what_a_numbered_short_form_says_its_items_do_is_no_part(make_index):
+    """三产融合: 融合 alone finds every other fusion (城乡融合); the reports' 一二三产业融合 is
+    found by the word's pieces standing close."""
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(200)]
+    directory = make_index([report_of("推进农村一二三产业融合发展。", "促进城乡融合发展。",
+                                      *filler)])
+    results = searching.run(opened(directory), Query(q="三产融合"))
+    assert [h.paragraph for h in results.hits] == [1]

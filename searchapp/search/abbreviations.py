@@ -126,6 +126,13 @@ def counted_lists(gen: Generation, word: str) -> tuple[str, ...]:
     return gen.derived(f"counted-lists:{word}", lambda g: _listed(g, word))  # type: ignore
 
 
+def counted_rest(word: str) -> str:
+    """What a numbered short form says its items do (融合 of 三产融合, 联动 of 三医联动), or
+    "" (双碳, 三个一批, a word that is no numbered short form)."""
+    numbered = _NUMBERED.fullmatch(word)
+    return numbered[3][1:] if numbered and not numbered[2] else ""
+
+
 def counted_items(word: str, form: str) -> tuple[str, ...]:
     """The items a numbered short form counts in one of its long forms, when the form splits
     into exactly that many: 两新's 大规模设备更新和消费品以旧换新 is 大规模设备更新 +
