@@ -130,7 +130,9 @@ def _quoted_inside(gen: Generation, own: str) -> tuple[str, ...]:
     paragraph holds (a lookup each, where a jieba word of it ends: 三公|经费 inside the one
     word 三公经费)."""
     bounds = sorted({end for _, end in gen.word_spans(own, subwords=True)} - {0, len(own)})
-    return tuple(form for at in bounds for mark in QUOTES_BETWEEN
+    written = gen.columns.doc_freq  # of a character pair: both pairs the mark makes must be
+    return tuple(form for at in bounds for mark in QUOTES_BETWEEN  # written (a dict lookup)
+                 if written(own[at - 1] + mark[0]) and written(mark[-1] + own[at])
                  for form in [own[:at] + mark + own[at:]] if len(gen.literal(form)))
 
 
