@@ -57,8 +57,9 @@ _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
 _COUNTING = re.compile(r"[一二两三四五六七八九十百千万][\u4e00-\u9fff]")  # 三大 (三大工程): a count
 RESPELLED_FORMS = 3  # long forms tried per piece of a compound (医保: 医疗保险, 医疗保障, …)
 PIECES_MAX_GAP = 6  # characters allowed between consecutive pieces (乡村全面振兴: 2)
-QUOTES_BETWEEN = ("”", "“", "”“", '"', '""')  # how quotation marks stand between two words
-#                 of a term as the normalised text keeps them: “十四五”规划, 实施“十四五”
+QUOTES_BETWEEN = ("”", "“", "”“", '"', '""', "」", "「", "」「", "’", "‘")  # how quotation
+#                 marks stand between two words of a term as the normalised text keeps them:
+#                 “十四五”规划, 实施“十四五”, 「十四五」规划, ‘放管服’改革 inside a quotation
 
 
 @dataclass(frozen=True)
