@@ -534,3 +534,15 @@ def test_what_a_numbered_short_form_says_its_items_do_is_no_part(make_index):
                                       *filler)])
     results = searching.run(opened(directory), Query(q="三产融合"))
     assert [h.paragraph for h in results.hits] == [1]
+
+
+def test_a_run_of_the_words_pieces_ranks_above_one_piece_alone(make_index):
+    """政务服务便利化: 政务服务 holds two of its three pieces, 便利化 one (贸易便利化 is trade;
+    服务 is everywhere)."""
+    filler = [f"第{i}项工作按计划推进，完成全年目标。" for i in range(200)]
+    services = [f"提升第{i}类公共服务水平。" for i in range(10)]
+    directory = make_index([report_of("推进贸易便利化，优化通关服务。",
+                                      "政务服务事项全部上线，实现一网通办。", *services,
+                                      *filler)])
+    results = searching.run(opened(directory), Query(q="政务服务便利化"))
+    assert [h.paragraph for h in results.hits][:2] == [2, 1]

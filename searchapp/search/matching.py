@@ -67,6 +67,8 @@ class Alternative:
     needles: tuple[str, ...]  # normalised strings that must all occur in the body
     tier: int
     respelled: bool = False  # the word's pieces with a long form for one of them
+    covers: int = 1  # of a part: how many of the word's units it holds (国土空间 of
+    #                  国土|空间|规划: 2), which scales its score (scoring.py)
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,9 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
         parts = {part: rest for part, rest in parts.items() if part not in own}
     riders = tuple(dict.fromkeys(p for p in (*parts, *pieces) if p != own))
     alternatives.append(Alternative((own, *riders), SECTION))
-    alternatives += [Alternative((part, *rest), PART) for part, rest in parts.items()]
+    units = _finer(gen, pieces)
+    alternatives += [Alternative((part, *rest), PART, covers=max(1, sum(u in part for u in units)))
+                     for part, rest in parts.items()]
     return Leaf(tuple(alternatives), expansions + wholes + tuple(parts), positive.text)
 
 

@@ -229,6 +229,8 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
         total += score
     if weights.heading != 1.0:
         total *= np.where(gen.heading[docs], weights.heading, 1.0)
+    if alternative.covers > 1:  # a run of the word's units says more of it than one piece:
+        total *= alternative.covers  # 政务服务 of 政务服务便利化 before 便利化 (贸易便利化)
     if weights.glossary != 1.0:
         total *= np.where(_explaining_another(gen, alternative.needles[0], docs),
                           weights.glossary, 1.0)
