@@ -149,3 +149,14 @@ def test_cli_prints_a_table_csv_or_json(seeds_index: Path) -> None:
     data = json.loads(run_cli("timeline", "营商环境", "--index", seeds_index,
                               "--format", "json").stdout)
     assert data["total"]["paragraphs"] == 10
+
+
+def test_the_word_written_with_quotation_marks_inside_is_counted_apart(national_index: Path
+                                                                       ) -> None:
+    """The reports write “放管服”改革, never 放管服改革: the search finds it as the word itself,
+    so the timeline counts it too, in a table of its own."""
+    found = timeline(opened(national_index), Query(q="放管服改革"))
+    assert found.rows == []
+    quoted = [s for s in found.expansions if s.word == "放管服”改革"]
+    assert [(r.year, r.paragraphs) for r in quoted[0].rows] == [  # as grep counts them
+        (2017, 1), (2018, 2), (2019, 1), (2021, 4), (2022, 2)]

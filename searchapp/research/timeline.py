@@ -25,7 +25,7 @@ from searchapp.index.read import Index
 from searchapp.model import DOCTYPES, Query
 from searchapp.research.paragraphs import places
 from searchapp.search import querylang as ql
-from searchapp.search.matching import EXPANSION
+from searchapp.search.matching import EXPANSION, OWN
 from searchapp.search.reports import doctype_facet
 from searchapp.search.searching import select
 
@@ -124,11 +124,12 @@ def _occurrences(gen: Generation, needles: list[str], docs: np.ndarray) -> np.nd
 
 
 def _expansions(index: Index, query: Query, scope: np.ndarray, by: str) -> list[Series]:
-    """Each synonym or long form the search adds (not the pieces, parts or feedback words
-    that only rank), counted within the search's results."""
+    """Each synonym or long form the search adds, and each way the reports write the word
+    with quotation marks inside (“十四五”规划 for 十四五规划), counted within the search's
+    results; not the pieces, parts or feedback words that only rank."""
     full = select(index, query)
-    words = dict.fromkeys(n for leaf in full.leaves for a in leaf.alternatives
-                          if a.tier == EXPANSION for n in a.needles)
+    words = dict.fromkeys(n for leaf in full.leaves for a in leaf.alternatives[1:]
+                          if a.tier in (OWN, EXPANSION) for n in a.needles)
     series = []
     for needle in words:
         holding = full.gen.literal(needle)
