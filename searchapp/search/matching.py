@@ -35,7 +35,7 @@ must not throw out every paragraph that merely mentions 乡村.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import permutations
 
@@ -108,20 +108,19 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
     # about the card, and its 社保 spelled 社会保障 would find every paragraph on welfare
     wholes = tuple(r.whole for r in respelled if r.whole)
     alternatives += [Alternative((whole,), EXPANSION) for whole in wholes]
+    units = _finer(gen, pieces)
     if pieces:
         alternatives.append(Alternative(pieces, PIECES))
-        finer = _finer(gen, pieces)
-        if finer != pieces and not len(alternative_set(gen, alternatives[-1])):
-            alternatives.append(Alternative(finer, PIECES))
+        if units != pieces and not len(alternative_set(gen, alternatives[-1])):
+            alternatives.append(Alternative(units, PIECES))
         alternatives += [Alternative(r.pieces(pieces), PIECES, respelled=True)
                          for r in respelled]
     parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or inner,
-                   ALONE_MAX_SHARE if inner else PART_MAX_SHARE, respelled)
+                   ALONE_MAX_SHARE if inner else PART_MAX_SHARE, respelled, units)
     if inferred and counted_lists(gen, own):  # 两化融合 is its lists: 融合 alone says nothing
         parts = {part: rest for part, rest in parts.items() if part not in own}
     riders = tuple(dict.fromkeys(p for p in (*parts, *pieces) if p != own))
     alternatives.append(Alternative((own, *riders), SECTION))
-    units = _finer(gen, pieces)
     alternatives += [Alternative((part, *rest), PART, covers=max(1, sum(u in part for u in units)))
                      for part, rest in parts.items()]
     return Leaf(tuple(alternatives), expansions + wholes + tuple(parts), positive.text)
@@ -135,10 +134,15 @@ def _quoted_inside(gen: Generation, own: str) -> tuple[str, ...]:
     paragraph holds (a lookup each, where a jieba word of it ends: 三公|经费 inside the one
     word 三公经费)."""
     bounds = sorted({end for _, end in gen.word_spans(own, subwords=True)} - {0, len(own)})
-    written = gen.columns.doc_freq  # of a character pair: both pairs the mark makes must be
-    return tuple(form for at in bounds for mark in QUOTES_BETWEEN  # written (a dict lookup)
+    written = gen.columns.doc_freq  # both character pairs a mark makes must be written
+    return tuple(form for at, mark, form in quotation_forms(own, bounds)
                  if written(own[at - 1] + mark[0]) and written(mark[-1] + own[at])
-                 for form in [own[:at] + mark + own[at:]] if len(gen.literal(form)))
+                 and len(gen.literal(form)))
+
+
+def quotation_forms(word: str, bounds: Iterable[int]) -> Iterator[tuple[int, str, str]]:
+    """(bound, mark, form): `word` with each of QUOTES_BETWEEN inserted at each bound."""
+    return ((at, mark, word[:at] + mark + word[at:]) for at in bounds for mark in QUOTES_BETWEEN)
 
 
 def _finer(gen: Generation, pieces: tuple[str, ...]) -> tuple[str, ...]:
@@ -186,7 +190,8 @@ def _respelled(gen: Generation, own: str, pieces: tuple[str, ...],
 
 
 def _parts(gen: Generation, own: str, expansions: list[str], pieces: tuple[str, ...],
-           max_share: float, respelled: list[Respelling]) -> dict[str, tuple[str, ...]]:
+           max_share: float, respelled: list[Respelling], units: tuple[str, ...] = ()
+           ) -> dict[str, tuple[str, ...]]:
     """PART needles, each with the word's other pieces riding along (they do not decide
     which paragraphs match, the part does, but they score: of the paragraphs holding 更新,
     for 城市更新, those that also say 城市 come first, not 设备更新): the parts of multi-part
@@ -211,7 +216,7 @@ def _parts(gen: Generation, own: str, expansions: list[str], pieces: tuple[str, 
     for part, piece in standing.items():
         if 0 < len(gen.literal(part)) <= max_share * max(gen.size, 1):
             found[part] = _others(pieces, piece) if pieces else ()
-    for span, rest in _spans(own, _finer(gen, pieces)) if not len(gen.literal(own)) else ():
+    for span, rest in _spans(own, units) if not len(gen.literal(own)) else ():
         if 0 < len(gen.literal(span)) <= max_share * max(gen.size, 1):
             found.setdefault(span, rest)
     taken = {own, *expansions}

@@ -24,11 +24,11 @@ from searchapp.search.highlight import find_spans, render
 from searchapp.search.matching import (
     OWN,
     PIECES,
-    QUOTES_BETWEEN,
     Leaf,
     compile_leaf,
     evaluate,
     profile_exclusions,
+    quotation_forms,
     with_feedback,
 )
 from searchapp.text.normalize import normalize
@@ -320,8 +320,8 @@ def mark(text: str, q: str) -> str:
         needles.append(word)
         if isinstance(positive, ql.Term) and not positive.literal:
             needles.extend(normalize(e) for e in expand(positive.text, curated()))
-            needles.extend(form for at in range(1, len(word)) for quote in QUOTES_BETWEEN
-                           for form in [word[:at] + quote + word[at:]] if form in body)
+            needles.extend(form for _, _, form in quotation_forms(word, range(1, len(word)))
+                           if form in body)
     return render(text, find_spans(body, needles))
 
 
