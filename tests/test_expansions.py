@@ -135,8 +135,24 @@ def test_a_paragraph_under_a_heading_naming_the_word_is_found_below_those_holdin
 def test_a_word_nothing_contains_gets_a_suggestion_from_the_corpus(make_index):
     directory = make_index([report_of("持续优化营商环境。", "营商环境进一步改善。")])
     results = searching.run(opened(directory), Query(q="营商坏境"))
-    assert results.total == 0
+    assert results.total == 0  # 营商 is in every paragraph: no stand-in even as a last resort
     assert results.notice == "你是不是要找：营商环境？"
+
+
+def test_as_a_last_resort_a_word_no_tier_finds_is_stood_for_by_its_pieces(make_index):
+    """In a small corpus no piece is rare enough to be a part (应急 is in one of these twenty
+    paragraphs: above the usual 2 %), so 应急管理 found nothing though one paragraph is about
+    应急演练; a piece in more than a tenth of the paragraphs (发展 here) stays out even then."""
+    others = [f"第{n}项工作按期完成。" for n in range(15)]
+    directory = make_index([report_of(
+        "开展防汛应急演练，完善应急预案。", "加强财务管理。", "推动高质量发展。",
+        "坚持创新发展。", "促进区域协调发展。", *others)])
+    results = searching.run(opened(directory), Query(q="应急管理"))
+    assert results.notice == "没有段落同时包含「应急管理」，以下是含相关表述的段落。"
+    assert [h.paragraph for h in results.hits] == [1, 2]
+    assert results.hits[0].note == "不含「应急管理」，含「应急」"
+    assert searching.run(opened(directory), Query(q="发展规划")).total == 0
+    assert searching.run(opened(directory), Query(q="=应急管理")).total == 0  # asked exactly
 
 
 def test_a_suggestion_must_be_a_word_not_a_piece_of_two(make_index):
@@ -186,6 +202,21 @@ def test_a_word_no_report_writes_is_named_and_the_other_words_are_still_searched
     assert [h.paragraph for h in searching.run(index, Query(q="乡村振兴 REITs -城市")).hits] == [1]
     assert searching.run(index, Query(q="乡村振兴 REITs", region="焦作市")).notice == \
         "报告中没有「REITs」。"
+
+
+def test_words_written_but_never_together_find_the_paragraphs_with_some_of_them(make_index):
+    """Zero results are a last resort: 耕地 and 保护 are each written, never in one paragraph,
+    so the page shows those holding either and says so; filters and excluded words stay."""
+    report = report_of("严守耕地红线。", "加强生态保护。", "发展现代农业。",
+                       "耕地质量提升，粮食增产。")
+    index = opened(make_index([report]))
+    results = searching.run(index, Query(q="耕地 保护"))
+    assert sorted(h.paragraph for h in results.hits) == [1, 2, 4]
+    assert results.notice == "没有段落同时包含「耕地」「保护」，以下是只含其中部分词语的段落。"
+    assert sorted(h.paragraph for h in searching.run(index, Query(q="耕地 保护 -粮食")).hits) \
+        == [1, 2]
+    assert searching.run(index, Query(q="耕地 OR 保护")).notice is None  # asked for either
+    assert searching.run(index, Query(q="耕地 保护 农业")).total == 4
 
 
 def test_when_nothing_is_found_the_notice_names_what_no_report_writes(make_index):

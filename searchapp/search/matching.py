@@ -52,6 +52,8 @@ OWN, EXPANSION, PIECES, SECTION, PART, FEEDBACK = 5, 4, 3, 2, 1, 0
 PART_MAX_SHARE = 0.02  # a piece in more paragraphs than this is not specific enough alone
 FEW_PARAGRAPHS = 50  # an expansion's part in no more paragraphs is specific in any corpus
 ALONE_MAX_SHARE = 0.05  # the same for the one word beside single characters (外资 of 稳外资)
+RELAXED_MAX_SHARE = 0.1  # a piece in more paragraphs says nothing even as a last resort (建设,
+#                          发展, 企业: 14–25 % of the seeds' paragraphs; 管理, 就业: 4 %)
 _PART_SPLIT = re.compile(r"[、，,；;\s]+")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
 _COUNTING = re.compile(r"[一二两三四五六七八九十百千万][\u4e00-\u9fff]")  # 三大 (三大工程): a count
@@ -90,7 +92,11 @@ class Leaf:
     word: str = ""  # as the reader typed it (AI, not the needle ai), for the hit's note
 
 
-def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
+def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase, relaxed: bool = False) -> Leaf:
+    """`relaxed`: each of the word's pieces in up to RELAXED_MAX_SHARE of the paragraphs is a
+    part: the last resort for a word that no tier finds (search.py), where 就业 of 灵活就业
+    beats nothing at all. Not the one word beside single characters (经济 of 夜经济 is
+    not the topic, 夜 is)."""
     own = normalize(positive.text)
     alternatives = [Alternative((own,), OWN)]
     if isinstance(positive, ql.Phrase) or positive.literal:
@@ -115,8 +121,9 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase) -> Leaf:
             alternatives.append(Alternative(units, PIECES))
         alternatives += [Alternative(r.pieces(pieces), PIECES, respelled=True)
                          for r in respelled]
-    parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or inner,
-                   ALONE_MAX_SHARE if inner else PART_MAX_SHARE, respelled, units)
+    share = ALONE_MAX_SHARE if inner else RELAXED_MAX_SHARE if relaxed else PART_MAX_SHARE
+    parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or inner, share,
+                   respelled, units)
     if inferred and counted_lists(gen, own):  # 两化融合 is its lists: 融合 alone says nothing
         parts = {part: rest for part, rest in parts.items() if part not in own}
     riders = tuple(dict.fromkeys(p for p in (*parts, *pieces) if p != own))

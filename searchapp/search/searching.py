@@ -158,6 +158,18 @@ def _match(gen: Generation, parsed: ql.Parsed, query: Query, weights: ranking.We
             them = "它" if len(missing) == 1 else "它们"
             notices.append(_unwritten_notice(missing)
                            + (f"，以下是不含{them}的段落。" if len(matched) else "。"))
+    if not len(matched) and node is not None and not literal:
+        widened = _relaxed(gen, node, leaves)
+        found = _restricted(gen, evaluate(gen, node, widened), query) if widened else EMPTY
+        if len(found):
+            notices += _suggestions(gen, node)
+            leaves, matched = widened, found
+    if not len(matched) and node is not None and not literal:
+        anyword, words = _any_word(node)
+        found = _restricted(gen, evaluate(gen, anyword, leaves), query) if words else EMPTY
+        if len(found):
+            node, matched = anyword, found
+            notices.append(f"没有段落同时包含「{'」「'.join(words)}」，以下是只含其中部分词语的段落。")
     if len(matched) < FEEDBACK_BELOW and _feedback_applies(node) and not literal:
         leaves, matched = _add_feedback(gen, node, leaves, matched, weights)
         matched = _restricted(gen, matched, query)
@@ -179,6 +191,32 @@ def _without_missing_words(gen: Generation, node: ql.Node, leaves: dict[int, Lea
     kept = [p for p in parts if id(p) not in gone]
     relaxed = kept[0] if len(kept) == 1 else ql.And(tuple(kept))
     return relaxed, {k: v for k, v in leaves.items() if k not in gone}, [p.text for p in missing]
+
+
+def _relaxed(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> dict[int, Leaf]:
+    """The leaves with every piece the reports write as a part (matching.compile_leaf), or
+    {} when no word has such a piece. For a query that no tier finds: zero results are a
+    last resort, and a small corpus (the two seed reports: 191 paragraphs) holds no piece
+    rare enough for the usual part, so 应急管理 found nothing though two paragraphs are
+    about 应急演练 and 应急处置. Ranked as parts are, rarest piece first (its idf)."""
+    widened = {id(p): compile_leaf(gen, p, relaxed=True) for p in ql.positives(node)
+               if isinstance(p, ql.Term) and not p.literal and id(p) in leaves}
+    changed = {k: leaf for k, leaf in widened.items() if leaf != leaves[k]}
+    return {**leaves, **changed} if changed else {}
+
+
+def _any_word(node: ql.Node) -> tuple[ql.Node, list[str]]:
+    """The query with its words ORed (filters and excluded words kept), and the words; no
+    words when it has fewer than two. For words each written somewhere but never together
+    (耕地 保护 in the two seed reports): a paragraph with some of them beats an empty page,
+    and the tiers rank those with more of them first."""
+    parts = _conjuncts(node)
+    words = [p for p in parts if isinstance(p, ql.Term | ql.Phrase)]
+    if len(words) < 2:
+        return node, []
+    rest = [p for p in parts if not isinstance(p, ql.Term | ql.Phrase)]
+    anyword = ql.Or(tuple(words))
+    return (ql.And((anyword, *rest)) if rest else anyword), [w.text for w in words]
 
 
 def _asked(weights: ranking.Weights, parsed: ql.Parsed) -> ranking.Weights:
@@ -394,17 +432,24 @@ def _add_feedback(gen: Generation, node: ql.Node, leaves: dict[int, Leaf],
 def _nothing_found(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> list[str]:
     """你是不是要找… with the index's words one character away; without any, which unquoted
     words (or pieces of a word: REITs of REITs试点) no report writes."""
+    offers = _suggestions(gen, node)
+    if offers:
+        return offers
+    absent = [word for p in ql.positives(node) if isinstance(p, ql.Term) and id(p) in leaves
+              for word in _unwritten(gen, p.text, leaves[id(p)])]  # a phrase is as asked
+    return [_unwritten_notice(absent) + "。"] if absent else []
+
+
+def _suggestions(gen: Generation, node: ql.Node) -> list[str]:
+    """你是不是要找… with the index's words one character away from an unwritten word, and the
+    spellings with other punctuation of an unwritten quoted phrase; [] when there are none."""
     words = [normalize(p.text) for p in ql.positives(node) if isinstance(p, ql.Term)]
     offers = [s for w in words if not len(gen.literal(w))
               for s in gen.derived(f"suggest:{w}", lambda g, w=w: suggest.suggestions(g, w))]
     phrases = [normalize(p.text) for p in ql.positives(node) if isinstance(p, ql.Phrase)]
     offers += [f'"{s}"' for p in phrases if not len(gen.literal(p))
                for s in gen.derived(f"punctuated:{p}", lambda g, p=p: suggest.punctuated(g, p))]
-    if offers:
-        return [f"你是不是要找：{'、'.join(offers)}？"]
-    absent = [word for p in ql.positives(node) if isinstance(p, ql.Term) and id(p) in leaves
-              for word in _unwritten(gen, p.text, leaves[id(p)])]  # a phrase is as asked
-    return [_unwritten_notice(absent) + "。"] if absent else []
+    return [f"你是不是要找：{'、'.join(offers)}？"] if offers else []
 
 
 def _unwritten_notice(words: list[str]) -> str:
