@@ -183,6 +183,20 @@ def test_a_word_written_with_quotation_marks_inside_is_the_word_itself(make_inde
     assert searching.run(index, Query(q='"十四五规划"')).total == 0
 
 
+def test_a_long_form_reworded_is_found_below_it_while_the_page_is_not_full(make_index):
+    """电改 is 电力体制改革 (synonym table), which the reports also write as 电力、油气等体制改革:
+    its pieces close together, like the word's own. Only while the word and its long forms fill
+    less than a page: beyond that, the rewordings would crowd out what finds the rest."""
+    few = opened(make_index([report_of("加快电力、油气等体制改革。", "深化电力体制改革。",
+                                       "推进国有企业改革。")]))
+    results = searching.run(few, Query(q="电改"))
+    assert [(h.paragraph, h.note) for h in results.hits] == [
+        (2, "不含「电改」，含「电力体制改革」"), (1, "不含「电改」，含「电力」「体制改革」")]
+    many = opened(make_index([report_of("加快电力、油气等体制改革。",
+                                        *[f"第{n}年深化电力体制改革。" for n in range(10)])]))
+    assert searching.run(many, Query(q="电改")).total == 10  # not the rewording
+
+
 def test_when_no_paragraph_holds_the_word_the_page_says_so(make_index):
     directory = make_index([report_of("有序推进碳达峰行动。")])
     results = searching.run(opened(directory), Query(q="双碳"))

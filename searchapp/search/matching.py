@@ -9,7 +9,9 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
              a compound respelled with a piece's long form (民营企业融资 for 民企融资)
   PIECES     its jieba pieces, all present and close together (乡村全面振兴 for 乡村振兴),
              or with one piece respelled (民营企业…融资 for 民企融资), or, where they never
-             stand close, cut finer (农民工…子女…教育 for 农民工子女教育)
+             stand close, cut finer (农民工…子女…教育 for 农民工子女教育); and, when the word
+             and its long forms fill less than a page, a long form's pieces close together
+             (电力、油气等体制改革 for 电力体制改革, for 电改)
   SECTION    the word itself in a heading above the paragraph, not in the paragraph: the
              paragraphs under （二）着力优化营商环境 treat the topic without repeating it
              (以简审批优服务便利投资兴业…), and a run-in heading split from its paragraph
@@ -59,6 +61,7 @@ _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9&.+-]*")
 _COUNTING = re.compile(r"[一二两三四五六七八九十百千万][\u4e00-\u9fff]")  # 三大 (三大工程): a count
 RESPELLED_FORMS = 3  # long forms tried per piece of a compound (医保: 医疗保险, 医疗保障, …)
 PIECES_MAX_GAP = 6  # characters allowed between consecutive pieces (乡村全面振兴: 2)
+A_PAGE = 10  # paragraphs: a word and its long forms filling fewer leave the first page open
 QUOTES_BETWEEN = ("”", "“", "”“", '"', '""', "」", "「", "」「", "’", "‘")  # how quotation
 #                 marks stand between two words of a term as the normalised text keeps them:
 #                 “十四五”规划, 实施“十四五”, 「十四五」规划, ‘放管服’改革 inside a quotation
@@ -121,6 +124,8 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase, relaxed: bool =
             alternatives.append(Alternative(units, PIECES))
         alternatives += [Alternative(r.pieces(pieces), PIECES, respelled=True)
                          for r in respelled]
+    if len(gen.literal(own)) + sum(len(gen.literal(normalize(e))) for e in expansions) < A_PAGE:
+        alternatives += [Alternative(p, PIECES) for p in _reworded(gen, expansions, pieces)]
     share = ALONE_MAX_SHARE if inner else RELAXED_MAX_SHARE if relaxed else PART_MAX_SHARE
     parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or inner, share,
                    respelled, units)
@@ -150,6 +155,25 @@ def _quoted_inside(gen: Generation, own: str) -> tuple[str, ...]:
 def quotation_forms(word: str, bounds: Iterable[int]) -> Iterator[tuple[int, str, str]]:
     """(bound, mark, form): `word` with each of QUOTES_BETWEEN inserted at each bound."""
     return ((at, mark, word[:at] + mark + word[at:]) for at in bounds for mark in QUOTES_BETWEEN)
+
+
+def _reworded(gen: Generation, expansions: tuple[str, ...], pieces: tuple[str, ...]
+              ) -> list[tuple[str, ...]]:
+    """The pieces of each long form (of two or three pieces, no list in it), to be found close
+    together like the word's own: the reports reword a long form as freely as the reader's
+    word (电力体制改革 of 电改 as 加快电力、油气等体制改革; 老龄产业 of 银发经济 as 推动老龄事业和
+    产业高质量发展). Only when the word and its long forms fill less than a page: of a word they
+    often write, the reworded hits crowd out the parts and feedback words that find the rest
+    (nDCG@10 +0.0022 and Recall@100 +0.003 on the judged set, both halves, against +0.0018
+    and ±0 for every word)."""
+    found: list[tuple[str, ...]] = []
+    for form in map(normalize, expansions):
+        if len(form) < 4 or _PART_SPLIT.search(form):
+            continue
+        cut = _pieces(gen, form)
+        if 2 <= len(cut) <= 3 and cut != pieces and cut not in found:
+            found.append(cut)
+    return found
 
 
 def _finer(gen: Generation, pieces: tuple[str, ...]) -> tuple[str, ...]:
