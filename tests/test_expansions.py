@@ -218,6 +218,18 @@ def test_a_word_no_report_writes_is_named_and_the_other_words_are_still_searched
         "报告中没有「REITs」。"
 
 
+def test_as_a_last_resort_an_unwritten_piece_is_spelled_by_its_inferred_long_form(make_index):
+    """全面改薄: no report writes 改薄, and 全面 is everywhere; the reports write 改善薄弱学校,
+    the long form 改薄 abbreviates, which only the last resort infers for a piece."""
+    index = opened(make_index([report_of(
+        "全面改善薄弱学校基本办学条件。", "继续改善薄弱学校办学条件。", "持续改善薄弱学校条件。",
+        *[f"全面推进第{n}项改革。" for n in range(30)])]))
+    results = searching.run(index, Query(q="全面改薄"))
+    assert [(h.paragraph, h.note) for h in results.hits][:1] == [
+        (1, "不含「全面改薄」，含「全面改善薄弱」")]  # the word so respelled, where written
+    assert sorted(h.paragraph for h in results.hits[1:3]) == [2, 3]  # the long form, a part
+
+
 def test_words_written_but_never_together_find_the_paragraphs_with_some_of_them(make_index):
     """Zero results are a last resort: 耕地 and 保护 are each written, never in one paragraph,
     so the page shows those holding either and says so; filters and excluded words stay."""

@@ -113,7 +113,7 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase, relaxed: bool =
     alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
     pieces = _pieces(gen, own)
     inner = () if pieces else _inner(gen, own)
-    respelled = _respelled(gen, own, pieces, expansions)  # not the inner word: 社保卡 is
+    respelled = _respelled(gen, own, pieces, expansions, relaxed)  # not the inner word: 社保卡 is
     # about the card, and its 社保 spelled 社会保障 would find every paragraph on welfare
     wholes = tuple(r.whole for r in respelled if r.whole)
     alternatives += [Alternative((whole,), EXPANSION) for whole in wholes]
@@ -203,17 +203,22 @@ def _agrees(form: str, listed: list[str], word: str) -> bool:
 
 
 def _respelled(gen: Generation, own: str, pieces: tuple[str, ...],
-               expansions: tuple[str, ...]) -> list[Respelling]:
+               expansions: tuple[str, ...], inferred: bool = False) -> list[Respelling]:
     """A compound the reader built around a short form (民企融资, 社保基金, 新农合补助) as the
     reports spell it: each piece in turn replaced by its long forms from the synonym table.
     The whole word so respelled is searched literally like an expansion, when the reports
     write it; the pieces so respelled close together like the word's own pieces. (Long
     forms inferred for the pieces too changed no judged query and cost a scan of the corpus
-    per rare piece on a query's first run: 量子纠缠宇宙飞船 took 5–8 ms more.)"""
+    per rare piece on a query's first run: 量子纠缠宇宙飞船 took 5–8 ms more.) As the last resort
+    (`inferred`), a piece no report writes is also spelled by its inferred long forms: 改薄 of
+    全面改薄 as 改善薄弱, which nothing else finds."""
     found = []
     taken = {own, *map(normalize, expansions)}
     for i, piece in enumerate(pieces):
-        for form in [normalize(form) for form in expand(piece, gen.synonyms)][:RESPELLED_FORMS]:
+        forms = [normalize(form) for form in expand(piece, gen.synonyms)][:RESPELLED_FORMS]
+        if inferred and not len(gen.literal(piece)):
+            forms += [form for form in long_forms(gen, piece) if form not in forms]
+        for form in forms[:RESPELLED_FORMS]:
             whole = own.replace(piece, form, 1)
             found.append(Respelling(i, form, whole if whole not in taken and len(
                 gen.literal(whole)) else None))
