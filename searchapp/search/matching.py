@@ -96,10 +96,11 @@ class Leaf:
 
 
 def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase, relaxed: bool = False) -> Leaf:
-    """`relaxed`: each of the word's pieces in up to RELAXED_MAX_SHARE of the paragraphs is a
-    part: the last resort for a word that no tier finds (search.py), where 就业 of 灵活就业
-    beats nothing at all. Not the one word beside single characters (经济 of 夜经济 is
-    not the topic, 夜 is)."""
+    """`relaxed`: the last resort for a word that no tier finds (search.py): each of its
+    pieces in up to RELAXED_MAX_SHARE of the paragraphs is a part (就业 of 灵活就业 beats
+    nothing at all), and a piece no report writes is spelled by its inferred long forms
+    (_respelled). Not the one word beside single characters (经济 of 夜经济 is not the topic,
+    夜 is)."""
     own = normalize(positive.text)
     alternatives = [Alternative((own,), OWN)]
     if isinstance(positive, ql.Phrase) or positive.literal:

@@ -159,17 +159,7 @@ def _match(gen: Generation, parsed: ql.Parsed, query: Query, weights: ranking.We
             notices.append(_unwritten_notice(missing)
                            + (f"，以下是不含{them}的段落。" if len(matched) else "。"))
     if not len(matched) and node is not None and not literal:
-        widened = _relaxed(gen, node, leaves)
-        found = _restricted(gen, evaluate(gen, node, widened), query) if widened else EMPTY
-        if len(found):
-            notices += _suggestions(gen, node)
-            leaves, matched = widened, found
-    if not len(matched) and node is not None and not literal:
-        anyword, words = _any_word(node)
-        found = _restricted(gen, evaluate(gen, anyword, leaves), query) if words else EMPTY
-        if len(found):
-            node, matched = anyword, found
-            notices.append(f"没有段落同时包含「{'」「'.join(words)}」，以下是只含其中部分词语的段落。")
+        node, leaves, matched = _last_resort(gen, node, leaves, query, notices)
     if len(matched) < FEEDBACK_BELOW and _feedback_applies(node) and not literal:
         leaves, matched = _add_feedback(gen, node, leaves, matched, weights)
         matched = _restricted(gen, matched, query)
@@ -193,12 +183,31 @@ def _without_missing_words(gen: Generation, node: ql.Node, leaves: dict[int, Lea
     return relaxed, {k: v for k, v in leaves.items() if k not in gone}, [p.text for p in missing]
 
 
+def _last_resort(gen: Generation, node: ql.Node, leaves: dict[int, Leaf], query: Query,
+                 notices: list[str]) -> tuple[ql.Node, dict[int, Leaf], np.ndarray]:
+    """(node, leaves, matched) for a query no tier finds, since zero results are a last
+    resort: first its words relaxed (_relaxed), then, for words each written somewhere but
+    never together, any of them (_any_word); each says so in `notices`. Nothing matched when
+    neither finds anything."""
+    widened = _relaxed(gen, node, leaves)
+    found = _restricted(gen, evaluate(gen, node, widened), query) if widened else EMPTY
+    if len(found):
+        notices += _suggestions(gen, node)
+        return node, widened, found
+    anyword, words = _any_word(node)
+    found = _restricted(gen, evaluate(gen, anyword, leaves), query) if words else EMPTY
+    if len(found):
+        notices.append(f"没有段落同时包含「{'」「'.join(words)}」，以下是只含其中部分词语的段落。")
+        return anyword, leaves, found
+    return node, leaves, EMPTY
+
+
 def _relaxed(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> dict[int, Leaf]:
-    """The leaves with every piece the reports write as a part (matching.compile_leaf), or
-    {} when no word has such a piece. For a query that no tier finds: zero results are a
-    last resort, and a small corpus (the two seed reports: 191 paragraphs) holds no piece
+    """The leaves compiled relaxed (matching.compile_leaf: pieces in up to a tenth of the
+    paragraphs as parts, an unwritten piece by its inferred long forms), or {} when that
+    changes no word. A small corpus (the two seed reports: 191 paragraphs) holds no piece
     rare enough for the usual part, so 应急管理 found nothing though two paragraphs are
-    about 应急演练 and 应急处置. Ranked as parts are, rarest piece first (its idf)."""
+    about 应急演练 and 应急处置."""
     widened = {id(p): compile_leaf(gen, p, relaxed=True) for p in ql.positives(node)
                if isinstance(p, ql.Term) and not p.literal and id(p) in leaves}
     changed = {k: leaf for k, leaf in widened.items() if leaf != leaves[k]}
