@@ -237,11 +237,16 @@ def test_words_written_but_never_together_find_the_paragraphs_with_some_of_them(
                        "耕地质量提升，粮食增产。")
     index = opened(make_index([report]))
     results = searching.run(index, Query(q="耕地 保护"))
-    assert sorted(h.paragraph for h in results.hits) == [1, 2, 4]
+    assert sorted((h.paragraph, h.note) for h in results.hits) == [
+        (1, "不含「保护」"), (2, "不含「耕地」"), (4, "不含「保护」")]  # each says what it lacks
     assert results.notice == "没有段落同时包含「耕地」「保护」，以下是只含其中部分词语的段落。"
+    by_report = searching.run(index, Query(q="耕地 保护", group="report")).hits
+    assert [(h.paragraph, h.note) for h in by_report] == [
+        (results.hits[0].paragraph, results.hits[0].note)]  # its best paragraph, so marked
     assert sorted(h.paragraph for h in searching.run(index, Query(q="耕地 保护 -粮食")).hits) \
         == [1, 2]
-    assert searching.run(index, Query(q="耕地 OR 保护")).notice is None  # asked for either
+    either = searching.run(index, Query(q="耕地 OR 保护"))
+    assert (either.notice, {h.note for h in either.hits}) == (None, {None})  # asked for either
     assert searching.run(index, Query(q="耕地 保护 农业")).total == 4
 
 

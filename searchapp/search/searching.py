@@ -52,9 +52,11 @@ def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) 
     node, leaves, matched, notices = _match(gen, parsed, query, weights)
     if _asks_nothing(node, query):
         return Results(query, 0, [], _facets(gen, EMPTY), _notice(notices))
+    required = _all_and(parsed.node)  # a hit of the last resort then says what it lacks
     if query.group == "report":
         facets = _facets(gen, matched, parsed, query, leaves)
-        return _grouped(gen, node, leaves, matched, query, weights, notices, started, facets)
+        return _grouped(gen, node, leaves, matched, query, weights, notices, started, facets,
+                        required)
     if query.page * query.per_page > MAX_DEPTH:
         query = replace(query, page=max(1, MAX_DEPTH // query.per_page))
         notices.append(f"只能查看前 {MAX_DEPTH} 个结果，已转到第 {query.page} 页；"
@@ -69,7 +71,8 @@ def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) 
         if time.perf_counter() > deadline:
             notices.append("检索用时较长，部分结果未计算词语邻近程度。")
     notices += _found_notices(gen, node, leaves, matched, [t for _, t, _ in ranked[:1]], query)
-    page = [hits.hit(gen, d, tier, score, leaves.values()) for d, tier, score in ranked]
+    page = [hits.hit(gen, d, tier, score, leaves.values(), required)
+            for d, tier, score in ranked]
     return Results(query, len(matched), page, _facets(gen, matched, parsed, query, leaves),
                    _notice(notices), _expanded(leaves), _ms(started))
 
@@ -77,7 +80,7 @@ def run(index: Index, query: Query, weights: ranking.Weights = ranking.DEFAULT) 
 def _grouped(gen: Generation, node: ql.Node | None, leaves: dict[int, Leaf],
              matched: np.ndarray, query: Query, weights: ranking.Weights,
              notices: list[str], started: float,
-             facets: dict[str, list[FacetValue]]) -> Results:
+             facets: dict[str, list[FacetValue]], required: bool) -> Results:
     """The page by report: the matched paragraphs ranked (memoised per generation, so
     paging is cheap), grouped, and this page's reports turned into cards. Ranking stops at
     MAX_DEPTH paragraphs, as paging does; paragraphs past it follow in report order, so
@@ -103,7 +106,8 @@ def _grouped(gen: Generation, node: ql.Node | None, leaves: dict[int, Leaf],
     by_doc = {d: (tier, score) for d, tier, score in scored}
     cards = []
     for docs, some in zip(page, shown, strict=True):
-        card = [hits.hit(gen, d, *by_doc[d], leaves.values()) for d in some.tolist()]
+        card = [hits.hit(gen, d, *by_doc[d], leaves.values(), required)
+                for d in some.tolist()]
         cards.append(ReportGroup(card[0], card[1:], len(docs)))
     tiers = [int(c.best.score) for c in cards[:1]]  # display_score: the tier + a fraction
     notices += _found_notices(gen, node, leaves, matched, tiers, query)
