@@ -218,9 +218,10 @@ def test_a_word_no_report_writes_is_named_and_the_other_words_are_still_searched
         "报告中没有「REITs」。"
 
 
-def test_as_a_last_resort_an_unwritten_piece_is_spelled_by_its_inferred_long_form(make_index):
+def test_an_unwritten_piece_is_spelled_by_its_inferred_long_form(make_index):
     """全面改薄: no report writes 改薄, and 全面 is everywhere; the reports write 改善薄弱学校,
-    the long form 改薄 abbreviates, which only the last resort infers for a piece."""
+    the long form 改薄 abbreviates, inferred for the piece of a word written less than a
+    page, and standing alone as a part."""
     index = opened(make_index([report_of(
         "全面改善薄弱学校基本办学条件。", "继续改善薄弱学校办学条件。", "持续改善薄弱学校条件。",
         *[f"全面推进第{n}项改革。" for n in range(30)])]))
@@ -228,6 +229,20 @@ def test_as_a_last_resort_an_unwritten_piece_is_spelled_by_its_inferred_long_for
     assert [(h.paragraph, h.note) for h in results.hits][:1] == [
         (1, "不含「全面改薄」，含「全面改善薄弱」")]  # the word so respelled, where written
     assert sorted(h.paragraph for h in results.hits[1:3]) == [2, 3]  # the long form, a part
+
+
+def test_a_rarely_written_piece_is_spelled_by_its_long_form_beside_the_other_pieces(make_index):
+    """固废治理: the reports write 固废 once and 固体废物 often. The long form stands for the
+    piece where the word's other pieces stand close to it, not alone: a written piece may
+    abbreviate something else too (银发 of 银发经济 is not 银行发行)."""
+    index = opened(make_index([report_of(
+        "推进固废综合利用。", "加强固体废物综合治理。", "严格固体废物污染治理。",
+        "强化固体废物监管和治理。", "固体废物进口实行许可管理。",
+        *[f"发展第{n}项产业。" for n in range(60)])]))
+    results = searching.run(index, Query(q="固废治理"))
+    assert sorted(h.paragraph for h in results.hits) == [1, 2, 3, 4]
+    assert {h.note for h in results.hits if h.paragraph != 1} == {
+        "不含「固废治理」，含「固体废物」「治理」"}
 
 
 def test_words_written_but_never_together_find_the_paragraphs_with_some_of_them(make_index):

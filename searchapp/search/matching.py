@@ -83,6 +83,7 @@ class Respelling:
     piece: int  # its index in the word's pieces
     form: str
     whole: str | None  # the whole word so respelled, when the reports write it
+    standing: bool = True  # the form alone is a part (matching._parts)
 
     def pieces(self, pieces: tuple[str, ...]) -> tuple[str, ...]:
         return (*pieces[:self.piece], self.form, *pieces[self.piece + 1:])
@@ -98,9 +99,9 @@ class Leaf:
 def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase, relaxed: bool = False) -> Leaf:
     """`relaxed`: the last resort for a word that no tier finds (search.py): each of its
     pieces in up to RELAXED_MAX_SHARE of the paragraphs is a part (就业 of 灵活就业 beats
-    nothing at all), and a piece no report writes is spelled by its inferred long forms
-    (_respelled). Not the one word beside single characters (经济 of 夜经济 is not the topic,
-    夜 is)."""
+    nothing at all), and a piece no report writes stands for its inferred long forms
+    (_respelled, as for a word written less than a page). Not the one word beside single
+    characters (经济 of 夜经济 is not the topic, 夜 is)."""
     own = normalize(positive.text)
     alternatives = [Alternative((own,), OWN)]
     if isinstance(positive, ql.Phrase) or positive.literal:
@@ -114,8 +115,10 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase, relaxed: bool =
     alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
     pieces = _pieces(gen, own)
     inner = () if pieces else _inner(gen, own)
-    respelled = _respelled(gen, own, pieces, expansions, relaxed)  # not the inner word: 社保卡 is
-    # about the card, and its 社保 spelled 社会保障 would find every paragraph on welfare
+    few = len(gen.literal(own)) + sum(len(gen.literal(normalize(e))) for e in expansions) < A_PAGE
+    # not the inner word: 社保卡 is about the card, and its 社保 spelled 社会保障 would find
+    # every paragraph on welfare
+    respelled = _respelled(gen, own, pieces, expansions, relaxed or few)
     wholes = tuple(r.whole for r in respelled if r.whole)
     alternatives += [Alternative((whole,), EXPANSION) for whole in wholes]
     units = _finer(gen, pieces)
@@ -125,7 +128,7 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase, relaxed: bool =
             alternatives.append(Alternative(units, PIECES))
         alternatives += [Alternative(r.pieces(pieces), PIECES, respelled=True)
                          for r in respelled]
-    if len(gen.literal(own)) + sum(len(gen.literal(normalize(e))) for e in expansions) < A_PAGE:
+    if few:
         alternatives += [Alternative(p, PIECES) for p in _reworded(gen, expansions, pieces)]
     share = ALONE_MAX_SHARE if inner else RELAXED_MAX_SHARE if relaxed else PART_MAX_SHARE
     parts = _parts(gen, own, [normalize(e) for e in expansions], pieces or inner, share,
@@ -208,21 +211,27 @@ def _respelled(gen: Generation, own: str, pieces: tuple[str, ...],
     """A compound the reader built around a short form (民企融资, 社保基金, 新农合补助) as the
     reports spell it: each piece in turn replaced by its long forms from the synonym table.
     The whole word so respelled is searched literally like an expansion, when the reports
-    write it; the pieces so respelled close together like the word's own pieces. (Long
-    forms inferred for the pieces too changed no judged query and cost a scan of the corpus
-    per rare piece on a query's first run: 量子纠缠宇宙飞船 took 5–8 ms more.) As the last resort
-    (`inferred`), a piece no report writes is also spelled by its inferred long forms: 改薄 of
-    全面改薄 as 改善薄弱, which nothing else finds."""
+    write it; the pieces so respelled close together like the word's own pieces.
+
+    `inferred` (a word the reports write less than a page, and the last resort): a piece the
+    reports rarely write is also spelled by its inferred long forms, 固废 of 固废治理 as
+    固体废物, 改薄 of 全面改薄 as 改善薄弱 (for every word it cost a scan of the corpus per rare
+    piece on a query's first run: 量子纠缠宇宙飞船 took 5–8 ms more). Such a form stands alone
+    as a part only for a piece no report writes (慢性病 of 慢病管理); of a written one, the
+    word's other pieces must stand close to it, or 银行发行 of 银发 would be a part of
+    银发经济. Never for a count (两化: 两岸经济文化交流)."""
     found = []
     taken = {own, *map(normalize, expansions)}
     for i, piece in enumerate(pieces):
         forms = [normalize(form) for form in expand(piece, gen.synonyms)][:RESPELLED_FORMS]
-        if inferred and not len(gen.literal(piece)):
-            forms += [form for form in long_forms(gen, piece) if form not in forms]
-        for form in forms[:RESPELLED_FORMS]:
+        listed, written = len(forms), len(gen.literal(piece))
+        if inferred and not _COUNTING.fullmatch(piece):
+            forms += [form for form in long_forms(gen, piece) if form not in forms
+                      and _agrees(form, forms, piece)]
+        for k, form in enumerate(forms[:RESPELLED_FORMS]):
             whole = own.replace(piece, form, 1)
             found.append(Respelling(i, form, whole if whole not in taken and len(
-                gen.literal(whole)) else None))
+                gen.literal(whole)) else None, standing=k < listed or not written))
     return found
 
 
@@ -238,21 +247,28 @@ def _parts(gen: Generation, own: str, expansions: list[str], pieces: tuple[str, 
     say nothing about the topic), nor what a numbered short form says its items do (融合 of
     三产融合 finds 城乡融合 and 军民融合). A piece stands for itself and by its long forms from the
     synonym table (个税 and 个人所得税 of 个税改革, 民营企业 of 民企融资, 碳达峰 and 碳中和 of
-    双碳目标), each searched alone if rare enough. Not only the rarest piece: 上调 of 养老金上调
-    is rarer than 养老金 and says nothing of pensions (Recall@100 +0.007 on the judged set,
-    both halves)."""
+    双碳目标), each searched alone if rare enough: a long form in up to FEW_PARAGRAPHS
+    paragraphs whatever the corpus' size, as an expansion's part. Not only the rarest piece:
+    上调 of 养老金上调 is rarer than 养老金 and says nothing of pensions (Recall@100 +0.007 on
+    the judged set, both halves)."""
     found = {part: () for e in expansions for part in _items(own, e)
              if len(part) >= 2 and part != e
              and len(gen.literal(part)) <= max(max_share * gen.size, FEW_PARAGRAPHS)}
     standing = {p: i for i, p in enumerate(pieces)
                 if not _COUNTING.fullmatch(p) and p != counted_rest(own)}
+    spelled: dict[str, int] = {}  # long forms: specific in any corpus, like an expansion's parts
     for r in respelled:
+        if not r.standing:
+            continue
         for part in _items(pieces[r.piece], r.form):
-            if len(part) >= 2:
-                standing.setdefault(part, r.piece)
+            if len(part) >= 2 and part not in standing:
+                spelled.setdefault(part, r.piece)
     for part, piece in standing.items():
         if 0 < len(gen.literal(part)) <= max_share * max(gen.size, 1):
             found[part] = _others(pieces, piece) if pieces else ()
+    for part, piece in spelled.items():
+        if 0 < len(gen.literal(part)) <= max(max_share * gen.size, FEW_PARAGRAPHS):
+            found.setdefault(part, _others(pieces, piece))
     for span, rest in _spans(own, units) if not len(gen.literal(own)) else ():
         if 0 < len(gen.literal(span)) <= max_share * max(gen.size, 1):
             found.setdefault(span, rest)
