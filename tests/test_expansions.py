@@ -245,6 +245,18 @@ def test_a_rarely_written_piece_is_spelled_by_its_long_form_beside_the_other_pie
         "不含「固废治理」，含「固体废物」「治理」"}
 
 
+def test_a_word_written_less_than_a_page_finds_its_words_in_another_order(make_index):
+    """就业公共服务: the reports write 公共就业服务, its dictionary words in another order; the
+    pieces 就业 + 公共服务 never match that, the finer 公共 + 就业 + 服务 do."""
+    index = opened(make_index([report_of(
+        "完善就业公共服务制度。", "健全公共就业服务体系。", "加强公共就业服务机构建设。",
+        "推进就业和社保等公共服务。",
+        *[f"发展第{n}项产业。" for n in range(60)])]))
+    results = searching.run(index, Query(q="就业公共服务"))
+    assert [h.paragraph for h in results.hits][:1] == [1]
+    assert {2, 3} <= {h.paragraph for h in results.hits}
+
+
 def test_words_written_but_never_together_find_the_paragraphs_with_some_of_them(make_index):
     """Zero results are a last resort: 耕地 and 保护 are each written, never in one paragraph,
     so the page shows those holding either and says so; filters and excluded words stay."""
@@ -444,13 +456,15 @@ def test_pieces_that_never_stand_close_are_cut_finer(make_index):
     assert hits[0].note == "不含「农民工子女教育」，含「农民工」「子女」「教育」"
 
 
-def test_pieces_found_close_together_are_not_cut_finer(make_index):
-    written = [f"推行承包经营责任制，第{i}批企业签约。" for i in range(2)]
+def test_pieces_of_a_word_written_a_page_are_not_cut_finer_where_found_close(make_index):
+    """Of a word written less than a page the finer words are searched too (就业公共服务 as
+    公共就业服务); of one written more, only where its pieces are never found close."""
+    written = [f"推行承包经营责任制，第{i}批企业签约。" for i in range(10)]
     apart = ["完善经营责任制，扩大承包范围。", "落实承包制和经营者责任制。"]
     directory = make_index([report_of(*written, *apart, "发展现代农业。")])
     hits = searching.run(opened(directory), Query(q="承包经营责任制")).hits
-    assert [h.paragraph for h in hits][:3] == [1, 2, 3]  # not 承包…经营…责任制 (4)
-    assert 4 not in [h.paragraph for h in hits][:3]
+    assert [h.paragraph for h in hits][:10] == list(range(1, 11))
+    assert 12 not in [h.paragraph for h in hits]  # not 承包…经营…责任制
 
 
 def test_a_long_form_must_begin_a_word_where_the_reports_write_it(make_index):
