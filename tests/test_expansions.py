@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import opened
 
 from searchapp.model import Paragraph, Query, Report
@@ -306,6 +307,18 @@ def test_feedback_words_find_paragraphs_that_never_name_the_topic(make_index):
     results = searching.run(opened(directory), Query(q="粮食安全"))
     assert [h.paragraph for h in results.hits][:5] == [1, 2, 3, 4, 5]
     assert results.hits[4].note and results.hits[4].note.startswith("不含「粮食安全」")
+
+
+@pytest.mark.parametrize(("paragraphs", "found"), [(100, False), (200, True)])
+def test_feedback_needs_about_two_reports_of_text_not_one(make_index, paragraphs, found):
+    """Document frequencies over one report's hundred paragraphs say too little to choose a
+    topic's words; over two reports' (the seeds: 191) they tell them."""
+    about = [f"抓好粮食安全，稳定粮食播种面积，加强耕地保护，提高储备能力{i}。" for i in range(4)]
+    unnamed = "严格耕地保护，稳定播种面积，充实地方储备。"
+    filler = [f"推进第{i}批城市更新项目，改造老旧小区。" for i in range(paragraphs - 5)]
+    directory = make_index([report_of(*about, unnamed, *filler)])
+    results = searching.run(opened(directory), Query(q="粮食安全"))
+    assert (5 in [h.paragraph for h in results.hits]) is found
 
 
 def test_two_hits_are_enough_for_feedback_from_the_words_both_share(make_index):
