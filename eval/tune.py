@@ -24,7 +24,7 @@ from searchapp.search.ranking import Weights
 GRID = {  # the points README's figures come from; defaults of ranking.Weights otherwise
     "passing": (0.5, 0.75),
     "heading": (0.5, 0.25),
-    "body_b": (0.3, 0.2, 0.15),
+    "body_b": (0.2, 0.1, 0.05),
     "topic": (0.0, 0.5, 1.0),
     "figure": (0.5, 0.0),
     "coherence": (0.75, 0.5, 1.0, 0.0),

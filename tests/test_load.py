@@ -34,8 +34,8 @@ REPORT = "{year}年{region}政府工作报告\n信息来源:{region}人民政府
 NEW_REPORT = REPORT.format(year=2024, region="修武县", body="布局钙钛矿光伏，优化营商环境。")
 OLD_ALPHA = REPORT.format(year=2023, region="博爱县", body="发展低空经济，优化营商环境。")
 NEW_ALPHA = REPORT.format(year=2023, region="博爱县", body="发展银发经济。")
-PROBES = {name: "/api/search?" + urlencode({"q": name})
-          for name in ("钙钛矿光伏", "低空经济", "银发经济", "营商环境")}
+PROBES = {name: "/api/search?" + urlencode({"q": "=" + name})  # the word alone: its count
+          for name in ("钙钛矿光伏", "低空经济", "银发经济", "营商环境")}  # follows the reports
 
 
 def total(url: str) -> int:

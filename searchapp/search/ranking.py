@@ -72,7 +72,7 @@ class Weights:
     #                        term: 十大战略：指…数字化转型战略… names the word in passing
 
 
-DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.2, topic=0.5, figure=0.5, coherence=0.75,
+DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.05, topic=0.5, figure=0.5, coherence=0.75,
                   proximity=0.0, boundary=0.2, glossary=0.5)
 ASKED_PROXIMITY = 1.0  # the proximity weight when the reader asks for it ("a b"~5, NEAR/5):
 #                        fitted to 0 otherwise (both halves of the judged set chose 0)
