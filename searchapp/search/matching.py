@@ -228,9 +228,10 @@ def _respelled(gen: Generation, own: str, pieces: tuple[str, ...],
     for i, piece in enumerate(pieces):
         forms = [normalize(form) for form in expand(piece, gen.synonyms)][:RESPELLED_FORMS]
         listed, written = len(forms), len(gen.literal(piece))
-        if inferred and not _COUNTING.fullmatch(piece):
-            forms += [form for form in long_forms(gen, piece) if form not in forms
-                      and _agrees(form, forms, piece)]
+        if inferred and not _COUNTING.fullmatch(piece) and (written or len(piece) <= 3):
+            beside = _others(pieces, i) if written else ()  # a written piece's form: only
+            forms += [form for form in long_forms(gen, piece, beside)  # close to the others
+                      if form not in forms and _agrees(form, forms, piece)]
         for k, form in enumerate(forms[:RESPELLED_FORMS]):
             whole = own.replace(piece, form, 1)
             found.append(Respelling(i, form, whole if whole not in taken and len(
