@@ -29,6 +29,7 @@ def test_prints_breadcrumb_and_bracketed_marks_without_a_terminal(script_index):
         "也搜索了：长期护理保险",
         "",
         "1. 孟州市 · 2023  [r#2]",
+        "   （不含「长护险」，含「长期护理保险」）",  # as the page says it
         "   加快[长期护理保险]试点。",
     ]
     assert result.output.startswith("共 1 个段落，显示 1 个（")

@@ -26,7 +26,10 @@ def render_results(results: Results, color: bool) -> str:
         lines.append("也搜索了：" + "、".join(results.expanded))
     first = (results.query.page - 1) * results.query.per_page
     for number, hit in enumerate(results.hits, start=first + 1):
-        lines += ["", f"{number}. {breadcrumb(hit)}", "   " + marked_text(hit, color)]
+        lines += ["", f"{number}. {breadcrumb(hit)}"]
+        if hit.note:  # 不含「X」，含「Y」: the page says it above the text, so does the CLI
+            lines.append(f"   （{hit.note.translate(_CONTROLS)}）")
+        lines.append("   " + marked_text(hit, color))
     return "\n".join(lines)
 
 
