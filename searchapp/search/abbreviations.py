@@ -65,8 +65,9 @@ def _infer(gen: Generation, word: str, beside: tuple[str, ...] = ()) -> tuple[st
     listed = counted_lists(gen, word)
     if listed:
         return listed
-    docs = gen.live_docs if beside else _holding_every_character(gen, word)
-    for other in sorted(beside, key=lambda o: len(gen.literal(o))):
+    others = sorted(beside, key=lambda o: len(gen.literal(o)))  # the rarest first
+    docs = gen.literal(others[0]) if others else _holding_every_character(gen, word)
+    for other in others[1:]:
         docs = docs[gen.members(docs, gen.literal(other))]
     if beside and len(docs) <= SCANNED:  # the other pieces' few paragraphs: their texts,
         docs = gen.search_each(docs, lambda text, start, end: all(  # not each character's
