@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from searchapp.ingest import cleaning, decoding, metadata, overrides, records, sections
+from searchapp.ingest import cleaning, decoding, metadata, overrides, records, sections, unwrap
 from searchapp.model import UNKNOWN, Report, Warn
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -21,7 +21,7 @@ REPORT_SUFFIXES = (*TEXT_SUFFIXES, *records.SUFFIXES)
 RULES_FILE = "cleaning.toml"  # at a corpus root: extra cleaning rules for that corpus
 MAX_BYTES = 16 * 2**20  # a single report is < 1 MB; beyond this we ingest the start and say so
 MAX_COLLECTION_BYTES = 256 * 2**20  # collections legitimately hold thousands of reports
-INGEST_VERSION = "3"  # bump when extraction changes, so incremental reindexing redoes every file
+INGEST_VERSION = "4"  # bump when extraction changes, so incremental reindexing redoes every file
 INDEX_MARKER = ".searchapp-index"  # an index directory holds it (index/generations.py MARKER)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_\-\u4e00-\u9fff]")
 
@@ -85,15 +85,16 @@ def report_id(path: Path, root: Path) -> str:
 def paragraphs_of(content: str, *, one_per_line: bool) -> list[str]:
     """Split raw text into paragraph strings.
 
-    Text files hold one paragraph per line. Collection content (Wikisource transcriptions)
-    separates paragraphs by blank lines and wraps lines inside them ("政府工作报\\n告"), so
-    there single newlines are joined, unless the content has no blank lines at all.
+    Text files hold one paragraph per line, or are hard-wrapped at a page's width (see
+    `unwrap`). Collection content (Wikisource transcriptions) separates paragraphs by blank
+    lines and wraps lines inside them ("政府工作报\\n告"), so there single newlines are
+    joined, unless the content has no blank lines at all.
     """
     content = content.replace("\r\n", "\n").replace("\r", "\n")
     if one_per_line or not re.search(r"\n[^\S\n]*\n", content):
-        lines = (cleaning.normalize_line(line) for line in content.split("\n"))
-        return [line for line in lines if line]
-    blocks = (_join_wrapped(block) for block in re.split(r"\n[^\S\n]*\n", content))
+        return unwrap.paragraphs(content.split("\n"))
+    blocks = (unwrap.join([cleaning.normalize_line(line) for line in block.split("\n")])
+              for block in re.split(r"\n[^\S\n]*\n", content))
     return [block for block in blocks if block]
 
 
@@ -101,14 +102,6 @@ def _unmark(text: str) -> str:
     """Markdown exports: drop heading marks and whole-line bold, which are layout, not text."""
     text = re.sub(r"(?m)^[ \t]*#{1,6}[ \t]+", "", text)
     return re.sub(r"(?m)^[ \t]*(\*\*|__)(.+?)\1[ \t]*$", r"\2", text)
-
-
-def _join_wrapped(block: str) -> str:
-    joined = ""
-    for line in filter(None, map(cleaning.normalize_line, block.split("\n"))):
-        ascii_seam = joined[-1:].isascii() and joined[-1:].isalnum() and line[0].isascii()
-        joined += (" " if ascii_seam and line[0].isalnum() else "") + line
-    return joined
 
 
 class _Job:
