@@ -431,6 +431,16 @@ def test_an_inferred_long_form_is_a_whole_word_not_cut_at_the_short_forms_last_c
     assert results.hits[1].note == "不含「教改」，含「教育改革」"
 
 
+def test_a_short_form_of_six_characters_finds_its_long_form_too(make_index):
+    """研发加计扣除 leaves 费用 out of 研发费用加计扣除."""
+    long_form = [f"落实研发费用加计扣除政策，第{i}批企业享受优惠。" for i in range(4)]
+    directory = make_index([report_of("研发加计扣除比例提高。", *long_form, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="研发加计扣除"))
+    assert "研发费用加计扣除" in results.expanded
+    assert [h.paragraph for h in results.hits] == [1, 2, 3, 4, 5]
+    assert results.hits[1].note == "不含「研发加计扣除」，含「研发费用加计扣除」"
+
+
 def test_a_short_form_may_take_the_last_character_of_a_word_of_the_long_form(make_index):
     """农网改造 takes 农 of 农村, 网 of 电网 (its last character) and 改造."""
     long_form = [f"实施农村电网改造升级工程，第{i}批项目投入运行。" for i in range(4)]

@@ -7,8 +7,8 @@ reports rarely write as typed, the spans of the corpus that hold its characters 
 each gap a few CJK characters, no punctuation — and whose jieba words begin or end at each
 taken character are its long-form candidates, each completed to the end of the word its
 last character is in (教育改 of 教改 is 教育改革); those found in several paragraphs are
-searched as synonyms. Computed per word and generation, only for short words, and only when
-the corpus writes them rarely.
+searched as synonyms. Computed per word and generation, only for words of two to six
+characters, and only when the corpus writes them rarely.
 
 A numbered short form counts the items of a list that share one character (三医 ← 医疗、医保、
 医药, 两化融合 ← 信息化和工业化融合, 六稳 ← 稳就业、稳金融、…、稳预期, 五水 ← 治污水、防洪水、…):
@@ -32,7 +32,8 @@ MAX_FORMS = 3
 MAX_CANDIDATES = 5000  # paragraphs scanned
 SCANNED = 300  # paragraphs whose texts are searched for a piece's characters, not postings
 CONTEXT = 4  # characters before a candidate span cut with it (does it begin a word there?)
-_CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_CJK = re.compile(r"[\u4e00-\u9fff]{2,6}")  # short forms run to six characters: 供给侧改革 ←
+#                                          供给侧结构性改革, 研发加计扣除 ← 研发费用加计扣除
 _COUNTS = {"两": 2, "二": 2, "双": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
            "九": 9, "十": 10}
 _NUMBERED = re.compile(f"([{''.join(_COUNTS)}])(个)?([\u4e00-\u9fff]+)")
