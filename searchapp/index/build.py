@@ -78,7 +78,7 @@ def reindex(paths: Iterable[Path], index_dir: Path, *, full: bool = False,
 
     return _reindex(reports_read, index_dir, full, progress, warn, memory_mb,
                     empty=f"no reports found in {', '.join(map(str, paths))}: "
-                          "add .txt, .md, .jsonl or .csv files, or pass --corpus")
+                          "add .txt, .md, .pdf, .docx, .jsonl or .csv files, or pass --corpus")
 
 
 def index_reports(reports: Iterable[Report], index_dir: Path, *, full: bool = False,

@@ -13,11 +13,20 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from searchapp.ingest import cleaning, decoding, metadata, overrides, records, sections, unwrap
+from searchapp.ingest import (
+    cleaning,
+    decoding,
+    documents,
+    metadata,
+    overrides,
+    records,
+    sections,
+    unwrap,
+)
 from searchapp.model import UNKNOWN, Report, Warn
 
 TEXT_SUFFIXES = (".txt", ".md")
-REPORT_SUFFIXES = (*TEXT_SUFFIXES, *records.SUFFIXES)
+REPORT_SUFFIXES = (*TEXT_SUFFIXES, *documents.SUFFIXES, *records.SUFFIXES)
 RULES_FILE = "cleaning.toml"  # at a corpus root: extra cleaning rules for that corpus
 MAX_BYTES = 16 * 2**20  # a single report is < 1 MB; beyond this we ingest the start and say so
 MAX_COLLECTION_BYTES = 256 * 2**20  # collections legitimately hold thousands of reports
@@ -43,6 +52,11 @@ def read_file(path: Path, warn: Warn | None = None, *, root: Path | None = None,
     if path.suffix.lower() not in REPORT_SUFFIXES:
         warn(f"{path}: not a report file (expected {', '.join(REPORT_SUFFIXES)}); skipped")
         return []
+    if path.suffix.lower() in documents.SUFFIXES:
+        content = _document_text(path, max_bytes or documents.MAX_BYTES, warn)
+        job = _Job(path, base, rules, overrides.load(path, warn), warn)
+        report = job.build({"content": content}, None, one_per_line=True) if content else None
+        return [report] if report else []
     limit = max_bytes or (MAX_COLLECTION_BYTES if is_collection(path) else MAX_BYTES)
     try:
         raw = _read_bytes(path, limit, warn)
@@ -171,6 +185,23 @@ class _Job:
 def _numbers(numbers: list[int]) -> str:
     shown = ", ".join(map(str, numbers[:8])) + (", …" if len(numbers) > 8 else "")
     return f"record{'s' if len(numbers) > 1 else ''} {shown} ({len(numbers)})"
+
+
+def _document_text(path: Path, max_bytes: int, warn: Warn) -> str:
+    """A PDF's or Word file's text, or "" after a warning saying why there is none. Read
+    whole or not at all: a PDF cut short is no PDF."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            warn(f"{path}: {size / 2**20:.0f} MB is larger than the "
+                 f"{max_bytes / 2**20:.0f} MB limit for a PDF or Word report; skipped")
+            return ""
+        return documents.text_of(path, path.read_bytes())
+    except OSError as exc:
+        warn(f"{path}: cannot read ({exc.strerror or exc}); skipped")
+    except documents.Unreadable as exc:
+        warn(f"{path}: {exc}; skipped")
+    return ""
 
 
 def _read_bytes(path: Path, max_bytes: int, warn: Warn) -> bytes:
