@@ -37,8 +37,8 @@ _TERM = re.compile("[:：]")
 RERANK_DEPTH = 200  # the best this many by plain BM25F are scored with every feature (500,
 #                    100 and 50 judged the same on the 299 queries; 200 keeps Recall@100:
 #                    100 lost 0.001, and a query's first run reads 300 texts fewer)
-COHERENT_HEAD = 50  # the best this many (or the page's depth) are scaled by coherence (100
-#                   judged the same)
+COHERENT_HEAD = 100  # the best this many are scaled by coherence, whatever the page's size:
+#                     a page of 50 and the export of every result agree on their order
 PROFILED = 10  # the best hits whose shared words are the topic's vocabulary (coherence):
 #                on the 68 judged queries 10 > 15 > 20 > 5 (0.818, 0.815, 0.815, 0.805), on the
 #                12 judged last 0.859 against 0.831 with 20; the halves disagreed (20 / 10)
@@ -94,7 +94,7 @@ def _ranked(gen: Generation, matched: np.ndarray, leaves: list[Leaf], query: Que
     refined = _base_scores(gen, matched[head], leaves, weights, refine=True)
     if weights.coherence and len(leaves) == 1:
         refined.score *= 1.0 + weights.coherence * coherence(
-            gen, refined, leaves, tie[head], max(COHERENT_HEAD, wanted))
+            gen, refined, leaves, tie[head], COHERENT_HEAD)
     if weights.proximity and _proximity_matters(leaves):
         # exact for the first `wanted`, all the page is cut from; asked for the whole head,
         # the visit read every paragraph of it whenever the page was settled early
