@@ -431,23 +431,20 @@ def test_an_inferred_long_form_is_a_whole_word_not_cut_at_the_short_forms_last_c
     assert results.hits[1].note == "不含「教改」，含「教育改革」"
 
 
-def test_a_short_form_of_six_characters_finds_its_long_form_too(make_index):
-    """研发加计扣除 leaves 费用 out of 研发费用加计扣除."""
-    long_form = [f"落实研发费用加计扣除政策，第{i}批企业享受优惠。" for i in range(4)]
-    directory = make_index([report_of("研发加计扣除比例提高。", *long_form, "发展现代农业。")])
-    results = searching.run(opened(directory), Query(q="研发加计扣除"))
-    assert "研发费用加计扣除" in results.expanded
+@pytest.mark.parametrize("short, long_form, sentence", [
+    ("农网改造", "农村电网改造", "实施农村电网改造升级工程，第{i}批项目投入运行。"),
+    ("研发加计扣除", "研发费用加计扣除", "落实研发费用加计扣除政策，第{i}批企业享受优惠。"),
+])
+def test_a_short_form_finds_its_long_form_by_the_words_it_takes_from(make_index, short,
+                                                                     long_form, sentence):
+    """农网改造 takes 农 of 农村, 网 of 电网 (its last character) and 改造; 研发加计扣除 leaves
+    费用 out, and a short form of six characters is inferred too."""
+    written = [sentence.format(i=i) for i in range(4)]
+    directory = make_index([report_of(f"{short}要加快推进。", *written, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q=short))
+    assert long_form in results.expanded
     assert [h.paragraph for h in results.hits] == [1, 2, 3, 4, 5]
-    assert results.hits[1].note == "不含「研发加计扣除」，含「研发费用加计扣除」"
-
-
-def test_a_short_form_may_take_the_last_character_of_a_word_of_the_long_form(make_index):
-    """农网改造 takes 农 of 农村, 网 of 电网 (its last character) and 改造."""
-    long_form = [f"实施农村电网改造升级工程，第{i}批项目投入运行。" for i in range(4)]
-    directory = make_index([report_of("农网改造要加快推进。", *long_form, "发展现代农业。")])
-    results = searching.run(opened(directory), Query(q="农网改造"))
-    assert "农村电网改造" in results.expanded
-    assert [h.paragraph for h in results.hits] == [1, 2, 3, 4, 5]
+    assert results.hits[1].note == f"不含「{short}」，含「{long_form}」"
 
 
 def test_a_long_form_holding_the_word_itself_is_not_listed(make_index):
