@@ -447,6 +447,26 @@ def test_a_short_form_finds_its_long_form_by_the_words_it_takes_from(make_index,
     assert results.hits[1].note == f"不含「{short}」，含「{long_form}」"
 
 
+def test_a_short_form_may_take_the_last_character_of_the_long_forms_first_word(make_index):
+    """央地 takes 央 of 中央 and 地 of 地方: the reports write 中央和地方."""
+    written = [f"理顺中央和地方财政关系，第{i}批改革任务落地。" for i in range(4)]
+    directory = make_index([report_of("央地财政关系要理顺。", *written, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="央地"))
+    assert "中央和地方" in results.expanded
+    assert [h.paragraph for h in results.hits] == [1, 2, 3, 4, 5]
+
+
+def test_a_long_form_begun_at_the_short_forms_first_character_is_preferred(make_index):
+    """户改 is 户籍制度改革 (户 begins 户籍), not 棚户区改造 (户 ends 棚户), though the
+    reports write both."""
+    household = [f"深化户籍制度改革，第{i}批农业转移人口落户城镇。" for i in range(4)]
+    shanty = [f"推进棚户区改造，第{i}批安置房交付使用。" for i in range(6)]
+    directory = make_index([report_of(*household, *shanty, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="户改"))
+    assert "户籍制度改革" in results.expanded
+    assert not any("棚户" in form for form in results.expanded)
+
+
 def test_a_long_form_holding_the_word_itself_is_not_listed(make_index):
     """和建设和谐社会 holds 和谐社会: its paragraphs are found as the word's own."""
     holding = [f"促进经济发展和建设和谐社会，第{i}批试点推进。" for i in range(4)]

@@ -78,15 +78,22 @@ def _infer(gen: Generation, word: str, beside: tuple[str, ...] = ()) -> tuple[st
     docs = docs[:MAX_CANDIDATES]
     gap = f"[\u4e00-\u9fff]{{0,{MAX_GAP}}}?"
     pattern = re.compile(gap.join(map(re.escape, word)))
-    seen: Counter[str] = Counter()
+    seen: tuple[Counter[str], Counter[str]] = (Counter(), Counter())  # begun at the span,
+    #                                                   begun in the word before its start
     if len(docs):
         texts, starts, ends = gen.slices(docs)
         for text, start, end in zip(texts, starts, ends, strict=True):
-            seen.update({_completed(gen, text, m.start(), m.end(), end)
-                         for m in pattern.finditer(text, start, end)
-                         if m.group() != word and _abbreviates(
-                             gen, word, m.group(), text[max(start, m.start() - CONTEXT):
-                                                        m.start()])})
+            found = {(back, _completed(gen, text, m.start() - back, m.end(), end))
+                     for m in pattern.finditer(text, start, end)
+                     if m.group() != word and (back := _abbreviates(
+                         gen, word, m.group(), text[max(start, m.start() - CONTEXT):
+                                                    m.start()])) is not None}
+            for back, form in found:
+                seen[back > 0][form] += 1
+    return _most_widespread(word, seen[0]) or _most_widespread(word, seen[1])
+
+
+def _most_widespread(word: str, seen: Counter[str]) -> tuple[str, ...]:
     forms: list[str] = []
     for form, count in seen.most_common():
         if count < MIN_PARAGRAPHS or len(forms) == MAX_FORMS:
@@ -112,25 +119,32 @@ def _holding_every_character(gen: Generation, word: str) -> np.ndarray:
     return found
 
 
-def _abbreviates(gen: Generation, word: str, span: str, before: str) -> bool:
-    """The span begins a word, and each taken character of it starts one of its jieba words,
-    directly follows the previous taken one, or ends a word: 区 of 试验区, 网 of 电网
-    (农网改造 ← 农村电网改造), 内 of 国内 (扩内需 ← 扩大国内需求). Cut together with the
-    characters `before` it: cut alone, a span always begins a word, even 强 of 加强 (强监管
-    is not 加强事中事后监管)."""
+def _abbreviates(gen: Generation, word: str, span: str, before: str) -> int | None:
+    """How many characters before the span its long form begins (0: at the span), or None
+    when the span is no long form of `word`. The span begins a word, or its first character
+    ends one (央 of 中央: 央地 ← 中央和地方, 央行 ← 中央银行; such forms count only when no
+    form begins at the span: 户改 is 户籍制度改革, not 棚户区改造), and each taken
+    character of it starts one of its jieba words, directly follows the previous taken one,
+    or ends a word: 区 of 试验区, 网 of 电网 (农网改造 ← 农村电网改造), 内 of 国内 (扩内需 ←
+    扩大国内需求). Cut together with the characters `before` it: cut alone, a span always
+    begins a word, even 强 of 加强 (强监管 is not 加强事中事后监管)."""
     shift = len(before)
     words = gen.word_spans(before + span, subwords=True)
     starts, ends = {s - shift for s, _ in words}, {e - shift for _, e in words}
-    if 0 not in starts:
-        return False
+    if 0 in starts:
+        back = 0
+    elif 1 in ends:  # the first taken character ends a word begun before the span
+        back = -min(s - shift for s, e in words if e - shift == 1)
+    else:
+        return None
     previous = -1
     for i, char in enumerate(word):
         at = span.index(char, previous + 1)
         follows = i > 0 and at == previous + 1
         if at not in starts and not follows and at + 1 not in ends:
-            return False
+            return None
         previous = at
-    return True
+    return back
 
 
 def counted_lists(gen: Generation, word: str) -> tuple[str, ...]:
