@@ -54,32 +54,37 @@ def read_file(path: Path, warn: Warn | None = None, *, root: Path | None = None,
         return []
     if path.suffix.lower() in documents.SUFFIXES:
         content = _document_text(path, max_bytes or documents.MAX_BYTES, warn)
-        job = _Job(path, base, rules, overrides.load(path, warn), warn)
-        report = job.build({"content": content}, None, one_per_line=True) if content else None
-        return [report] if report else []
-    limit = max_bytes or (MAX_COLLECTION_BYTES if is_collection(path) else MAX_BYTES)
+    else:
+        content = _decoded_text(path, max_bytes or (
+            MAX_COLLECTION_BYTES if is_collection(path) else MAX_BYTES), warn)
+    if not content:
+        return []
+    job = _Job(path, base, rules, overrides.load(path, warn), warn)
+    if is_collection(path):
+        found = records.read(path, content, warn)
+        reports = [r for number, fields in found if (r := job.build(fields, number))]
+        job.warn_missing()
+        return reports
+    content = _unmark(content) if path.suffix.lower() == ".md" else content
+    report = job.build({"content": content}, None, one_per_line=True)
+    return [report] if report else []
+
+
+def _decoded_text(path: Path, limit: int, warn: Warn) -> str:
+    """A text file's text, or "" after a warning saying why there is none."""
     try:
-        raw = _read_bytes(path, limit, warn)
-        text = decoding.decode(raw)
+        text = decoding.decode(_read_bytes(path, limit, warn))
     except OSError as exc:
         warn(f"{path}: cannot read ({exc.strerror or exc}); skipped")
-        return []
+        return ""
     except decoding.NotText as exc:
         warn(f"{path}: {exc}; skipped")
-        return []
+        return ""
     if text.replaced:
         warn(f"{path}: {text.replaced} undecodable byte(s) replaced by � (read as {text.encoding})")
     if text.nul:
         warn(f"{path}: {text.nul} NUL byte(s) removed")
-    job = _Job(path, base, rules, overrides.load(path, warn), warn)
-    if is_collection(path):
-        found = records.read(path, text.text, warn)
-        reports = [r for number, fields in found if (r := job.build(fields, number))]
-        job.warn_missing()
-        return reports
-    content = _unmark(text.text) if path.suffix.lower() == ".md" else text.text
-    report = job.build({"content": content}, None, one_per_line=True)
-    return [report] if report else []
+    return text.text
 
 
 def is_collection(path: Path) -> bool:
