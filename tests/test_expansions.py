@@ -309,6 +309,17 @@ def test_feedback_words_find_paragraphs_that_never_name_the_topic(make_index):
     assert results.hits[4].note and results.hits[4].note.startswith("不含「粮食安全」")
 
 
+def test_feedback_words_are_the_topics_not_the_reports_way_of_speaking(make_index):
+    """In a small corpus 我们 and 二是 are rare enough to pass as a topic's words."""
+    about = [f"二是抓好粮食安全，我们稳定粮食播种面积，加强耕地保护，提高储备能力{i}。"
+             for i in range(4)]
+    filler = [f"推进第{i}批城市更新项目，改造老旧小区。" for i in range(200)]
+    results = searching.run(opened(make_index([report_of(*about, *filler)])),
+                            Query(q="粮食安全"))
+    assert {"播种面积", "储备"} <= set(results.expanded)
+    assert not {"我们", "二是"} & set(results.expanded)
+
+
 @pytest.mark.parametrize(("paragraphs", "found"), [(100, False), (200, True)])
 def test_feedback_needs_about_two_reports_of_text_not_one(make_index, paragraphs, found):
     """Document frequencies over one report's hundred paragraphs say too little to choose a

@@ -13,6 +13,7 @@ paragraph about the topic shares its vocabulary, a passing mention sits among ot
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 import numpy as np
@@ -29,6 +30,7 @@ MIN_PARAGRAPHS = 150  # below this (one report: 90–125 paragraphs), document f
 #   lost 0.002–0.007 nDCG@10 with feedback, while two to eight reports (200–700
 #   paragraphs) gained up to 0.025 and Recall@100 0.01–0.06; the two seed reports (191)
 #   +0.009. (It was 1,000: the seeds, the corpus served out of the box, had none.)
+_DISCOURSE = re.compile("第|我|[一二两三四五六七八九十百千万]+[是个项条点次方]")
 WARM_SAMPLE = 400  # paragraphs, spread over the corpus, whose common words warm() looks up
 WARM_SHARED = 3  # a word in this many of them is common enough to look up at start
 
@@ -90,8 +92,9 @@ def _paragraphs_per_word(gen: Generation, docs: np.ndarray) -> Counter[str]:
 
 
 def _usable(word: str, own: set[str]) -> bool:
-    """A content word: letters, no digits or ordinals (第一, 2023年), not the query's own
-    words."""
+    """A content word: letters, no digits or ordinals (第一, 2023年), no enumerators (二是,
+    三个) nor the report speaking of itself (我们, 我市), not the query's own words. A small
+    corpus (the two seed reports) lets such words through its document frequencies."""
     return len(word) >= 2 and any(c.isalnum() for c in word) and \
-        not any(c.isdigit() for c in word) and \
-        not word.startswith("第") and not any(word in e or e in word for e in own)
+        not any(c.isdigit() for c in word) and not _DISCOURSE.match(word) and \
+        not any(word in e or e in word for e in own)
