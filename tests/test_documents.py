@@ -130,8 +130,21 @@ def encrypted_pdf() -> bytes:
     return data.getvalue()
 
 
+def misread_pdf() -> bytes:
+    """Chinese drawn in a font that maps no Unicode: its text reads as Latin-1 (Õþ¸®¹¤×÷)."""
+    data = io.BytesIO()
+    page = canvas.Canvas(data)
+    page.setFont("Helvetica", 10)
+    for row, line in enumerate(seed_paragraphs(SEEDS[0])[10:40]):
+        page.drawString(40, 780 - 15 * row, line[:40].encode("gbk", "replace").decode("latin-1"))
+    page.showPage()
+    page.save()
+    return data.getvalue()
+
+
 @pytest.mark.parametrize("name, content, reason", [
     ("scan.pdf", blank_pdf(), "no text layer in the PDF (a scan: run OCR on it first)"),
+    ("misread.pdf", misread_pdf(), "the PDF's text layer does not read as text"),
     ("locked.pdf", encrypted_pdf(), "encrypted PDF (a password is needed to read it)"),
     ("damaged.pdf", pdf_of(["各位代表："])[:300], "damaged PDF"),
     ("damaged.docx", docx_of(["各位代表："])[:300], "not a readable Word (.docx) file"),

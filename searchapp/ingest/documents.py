@@ -5,8 +5,9 @@ user's folder holds those too. What comes out goes the text files' way (corpus.p
 a PDF's lines are cut at the page's width and `unwrap` joins them again; a Word paragraph is
 one line already. What a page adds to the text, its number (－ 3 －, 第3页) and a running head
 repeated on most pages, is left out, so a paragraph running on over a page break is joined
-whole. A file that cannot be read says why (encrypted, damaged, a scan without a text layer)
-and is skipped, as any unreadable file is.
+whole. A file that cannot be read says why (encrypted, damaged, a scan without a text layer,
+a text layer that reads as Õþ¸®¹¤×÷ because its fonts map no Unicode) and is skipped, as any
+unreadable file is.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ RUNNING_SHARE = 0.5  # a line at the top or foot of this share of the pages is a
 _PAGE_NUMBER = re.compile(r"[-－—–·•\s]*(?:第\s*)?[0-9０-９]+\s*(?:页)?"  # － 3 －, 第3页,
                           r"(?:\s*[/／共]\s*[0-9０-９]+\s*页?)?[-－—–·•\s]*")  # 3/40, 第3页共40页
 _WRITING = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # text, not only figures and marks
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_MISREAD = re.compile(r"[\u00a0-\u024f\ue000-\uf8ff\ufffd]")  # Latin-1 and beyond, private
+#   use, replacement: what a font without a Unicode map gives for Chinese (Õþ¸®¹¤×÷ is 政府工作
+#   read byte by byte)
 
 
 class Unreadable(ValueError):
@@ -75,10 +80,13 @@ def _pdf_text(data: bytes) -> str:
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, zipfile.BadZipFile) as exc:  # a damaged file fails in many ways
         raise Unreadable(f"damaged PDF ({type(exc).__name__}: {exc})") from exc
-    lines = _without_page_marks(pages)
-    if not any(_WRITING.search(line) for line in lines):
+    text = "\n".join(_without_page_marks(pages))
+    if len(_MISREAD.findall(text)) > max(len(_CHINESE.findall(text)), 20):
+        raise Unreadable("the PDF's text layer does not read as text (its fonts map no "
+                         "Unicode); export it again, or run OCR on it")
+    if not _WRITING.search(text):
         raise Unreadable("no text layer in the PDF (a scan: run OCR on it first)")
-    return "\n".join(lines)
+    return text
 
 
 def _without_page_marks(pages: list[list[str]]) -> list[str]:
