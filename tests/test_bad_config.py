@@ -116,7 +116,7 @@ def test_corpus_problems_fail_with_a_sentence(command: str, tmp_path: Path) -> N
                              index_dir), f"Error: corpus path not found: {tmp_path / 'nowhere'}")
     assert_clean_failure(run_cli(command, "--corpus", tmp_path / "empty", "--index", index_dir),
                          f"Error: no reports found in {tmp_path / 'empty'}: add .txt, .md, "
-                         ".pdf, .docx, .jsonl or .csv files, or pass --corpus")
+                         ".pdf, .docx, .html, .jsonl or .csv files, or pass --corpus")
     result = run_cli(command, "--corpus", str(tmp_path / "only-binary"), "--index", index_dir)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1].startswith("Error: no reports found in ")

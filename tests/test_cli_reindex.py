@@ -86,7 +86,7 @@ def test_empty_corpus_is_an_error(tmp_path: Path) -> None:
     result = run_cli("reindex", "--corpus", tmp_path / "empty", "--index", tmp_path / "index")
     assert (result.exit_code, result.stderr.strip()) == (
         1, f"Error: no reports found in {tmp_path / 'empty'}: add .txt, .md, .pdf, .docx, "
-           ".jsonl or .csv files, or pass --corpus")
+           ".html, .jsonl or .csv files, or pass --corpus")
     assert publish.current(tmp_path / "index") is None
 
 

@@ -383,7 +383,7 @@ def test_not_a_report_suffix_is_refused_by_read_file(tmp_path):
     path = tmp_path / "report.doc"  # Word 97: save it as .docx
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     assert read(path) == ([], [f"{path}: not a report file (expected .txt, .md, .pdf, .docx, "
-                                ".jsonl, .csv); skipped"])
+                                ".html, .htm, .jsonl, .csv); skipped"])
 
 
 def test_unreadable_directory_is_reported_and_the_rest_is_read(tmp_path, monkeypatch):

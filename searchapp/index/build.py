@@ -77,8 +77,8 @@ def reindex(paths: Iterable[Path], index_dir: Path, *, full: bool = False,
         yield from read_corpus_with(paths, note, reader)
 
     return _reindex(reports_read, index_dir, full, progress, warn, memory_mb,
-                    empty=f"no reports found in {', '.join(map(str, paths))}: "
-                          "add .txt, .md, .pdf, .docx, .jsonl or .csv files, or pass --corpus")
+                    empty=f"no reports found in {', '.join(map(str, paths))}: add .txt, .md, "
+                          ".pdf, .docx, .html, .jsonl or .csv files, or pass --corpus")
 
 
 def index_reports(reports: Iterable[Report], index_dir: Path, *, full: bool = False,

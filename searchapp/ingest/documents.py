@@ -1,4 +1,5 @@
-"""PDF and Word reports -> their text, one line per line of the page or paragraph of Word.
+"""PDF, Word and web-page reports -> their text, a line per line of the PDF's page, per
+paragraph of Word or block of the web page (`webpage`).
 
 Governments publish their work reports as PDF and Word files as often as web pages, so a
 user's folder holds those too. What comes out goes the text files' way (corpus.paragraphs_of):
@@ -19,7 +20,9 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-SUFFIXES = (".pdf", ".docx")
+from searchapp.ingest import decoding, webpage
+
+SUFFIXES = (".pdf", ".docx", ".html", ".htm")
 MAX_BYTES = 64 * 2**20  # a report's PDF with its pictures; a larger one is skipped, not cut
 #                         (half a PDF is no PDF)
 RUNNING_SHARE = 0.5  # a line at the top or foot of this share of the pages is a running head
@@ -37,10 +40,24 @@ class Unreadable(ValueError):
 
 
 def text_of(path: Path, data: bytes) -> str:
-    """The text of a PDF or .docx file's bytes, a line per line (PDF) or paragraph (Word)."""
-    if path.suffix.lower() == ".docx":
+    """The text of a PDF, .docx or saved web page's bytes, a line per line (PDF) or
+    paragraph (Word, web page)."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
         return _docx_text(data)
+    if suffix in (".html", ".htm"):
+        return _page_text(data)
     return _pdf_text(data)
+
+
+def _page_text(data: bytes) -> str:
+    try:
+        text = webpage.page_text(decoding.decode(data).text)
+    except decoding.NotText as exc:
+        raise Unreadable(f"not a web page ({exc})") from exc
+    if not _WRITING.search(text):
+        raise Unreadable("no text in the web page")
+    return text
 
 
 def _docx_text(data: bytes) -> str:
