@@ -44,20 +44,21 @@ def text_of(path: Path, data: bytes) -> str:
     paragraph (Word, web page)."""
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        return _docx_text(data)
-    if suffix in (".html", ".htm"):
-        return _page_text(data)
-    return _pdf_text(data)
+        text, empty = _docx_text(data), "no text in the Word file"
+    elif suffix in (".html", ".htm"):
+        text, empty = _page_text(data), "no text in the web page"
+    else:
+        text, empty = _pdf_text(data), "no text layer in the PDF (a scan: run OCR on it first)"
+    if not _WRITING.search(text):
+        raise Unreadable(empty)
+    return text
 
 
 def _page_text(data: bytes) -> str:
     try:
-        text = webpage.page_text(decoding.decode(data).text)
+        return webpage.page_text(decoding.decode(data).text)
     except decoding.NotText as exc:
         raise Unreadable(f"not a web page ({exc})") from exc
-    if not _WRITING.search(text):
-        raise Unreadable("no text in the web page")
-    return text
 
 
 def _docx_text(data: bytes) -> str:
@@ -75,10 +76,7 @@ def _docx_text(data: bytes) -> str:
                       for row in block.rows]  # a merged cell repeats: once
         else:
             lines.append(block.text)
-    text = "\n".join(lines)
-    if not _WRITING.search(text):
-        raise Unreadable("no text in the Word file")
-    return text
+    return "\n".join(lines)
 
 
 def _pdf_text(data: bytes) -> str:
@@ -101,8 +99,6 @@ def _pdf_text(data: bytes) -> str:
     if len(_MISREAD.findall(text)) > max(len(_CHINESE.findall(text)), 20):
         raise Unreadable("the PDF's text layer does not read as text (its fonts map no "
                          "Unicode); export it again, or run OCR on it")
-    if not _WRITING.search(text):
-        raise Unreadable("no text layer in the PDF (a scan: run OCR on it first)")
     return text
 
 
