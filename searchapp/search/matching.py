@@ -422,7 +422,8 @@ def _standing(gen: Generation, needle: str) -> np.ndarray:
     found = gen.literal(needle)
     if len(found) > ranking.WHOLE_WORD_MAX:
         return found
-    return found[ranking.whole_word_mask(gen, needle, found)]
+    return found[gen.per_doc(needle, found, ranking.whole_word_mask)]  # kept per paragraph:
+    #                                     the ranking's whole-word check reads it back
 
 
 def _at_least_two(gen: Generation, needles: tuple[str, ...]) -> np.ndarray:
