@@ -133,6 +133,20 @@ def test_a_paragraph_under_a_heading_naming_the_word_is_found_below_those_holdin
     assert sorted(h.paragraph for h in exact.hits) == [1, 2]
 
 
+def test_a_heading_naming_the_word_by_its_long_form_also_covers_the_paragraphs_under_it(
+        make_index):
+    heading = "（一）加快棚户区改造"
+    report = Report(id="r", source_path="r.txt", paragraphs=[
+        Paragraph(1, "推进棚改，完善配套设施。"),
+        Paragraph(2, heading + "。", heading_level=2),
+        Paragraph(3, "今年开工改造安置住房580万套。", section=(heading,)),
+        Paragraph(4, "加快发展现代农业。", section=("（二）推进乡村振兴",))])
+    results = searching.run(opened(make_index([report])), Query(q="棚改"))
+    assert [(h.paragraph, h.note) for h in results.hits] == [
+        (1, None), (2, "不含「棚改」，含「棚户区改造」"),
+        (3, "不含「棚改」，所在章节标题含「棚户区改造」")]
+
+
 def test_a_word_nothing_contains_gets_a_suggestion_from_the_corpus(make_index):
     directory = make_index([report_of("持续优化营商环境。", "营商环境进一步改善。")])
     results = searching.run(opened(directory), Query(q="营商坏境"))

@@ -58,8 +58,10 @@ def _note(leaf: Leaf, held: list[Alternative], body: str, text: str) -> list[str
     if any(a.tier == OWN for a in held):  # the word itself, perhaps with quotation marks
         return []
     typed = _typed(leaf)
-    if held[0].tier == SECTION:
-        return [f"不含「{typed}」，所在章节标题含「{typed}」"]
+    if held[0].tier == SECTION:  # the word, or a long form or synonym of it (normalised)
+        heading = typed if held[0].needles[0] == leaf.alternatives[0].needles[0] \
+            else held[0].needles[0]
+        return [f"不含「{typed}」，所在章节标题含「{heading}」"]
     found = list(dict.fromkeys(text[at:at + len(n)] for a in held for n in a.needles
                                for at in [body.find(n)] if at >= 0))
     more = "等" if len(found) > NOTE_WORDS else ""  # feedback words: the best weighted first

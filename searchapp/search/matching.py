@@ -15,7 +15,9 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
   SECTION    the word itself in a heading above the paragraph, not in the paragraph: the
              paragraphs under （二）着力优化营商环境 treat the topic without repeating it
              (以简审批优服务便利投资兴业…), and a run-in heading split from its paragraph
-             (（二）持续优化营商环境。深化…) leaves the paragraph without it; below the
+             (（二）持续优化营商环境。深化…) leaves the paragraph without it; so does a heading
+             naming it by an expansion (扎实有效去产能… under 深入推进供给侧结构性改革 for
+             供给侧改革: Recall@100 0.620 → 0.817 there, +0.0006 on the judged set); below the
              word's own pieces, since a heading may name two topics (稳外贸稳外资): its parts
              and pieces ride along as scoring needles, so the paragraphs under it that say
              外资 come before those about 外贸
@@ -137,6 +139,9 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase, relaxed: bool =
         parts = {part: rest for part, rest in parts.items() if part not in own}
     riders = tuple(dict.fromkeys(p for p in (*parts, *pieces) if p != own))
     alternatives.append(Alternative((own, *riders), SECTION))
+    alternatives += [Alternative((form, *riders), SECTION)
+                     for form in dict.fromkeys(map(normalize, (*expansions, *wholes)))
+                     if form != own and not _PART_SPLIT.search(form)]
     alternatives += [Alternative((part, *rest), PART, covers=max(1, sum(u in part for u in units)))
                      for part, rest in parts.items()]
     return Leaf(tuple(alternatives), expansions + wholes + tuple(parts), positive.text)
