@@ -323,6 +323,19 @@ def test_feedback_words_find_paragraphs_that_never_name_the_topic(make_index):
     assert results.hits[4].note and results.hits[4].note.startswith("不含「粮食安全」")
 
 
+def test_of_the_paragraphs_found_by_feedback_words_those_saying_a_piece_of_the_word_come_first(
+        make_index):
+    about = [f"抓好粮食安全，稳定粮食播种面积，加强耕地保护，提高储备能力{i}。" for i in range(4)]
+    more_words = "严格耕地保护，稳定播种面积，充实地方储备，提高储备能力。"
+    with_a_piece = "稳定粮食播种面积，加强耕地保护。"  # 粮食 of 粮食安全, too common to be a part
+    filler = [f"推进第{i}批城市更新项目，改造老旧小区。" for i in range(970)] + \
+        [f"第{i}批粮食收购资金按时拨付。" for i in range(30)]
+    directory = make_index([report_of(*about, more_words, with_a_piece, *filler)])
+    hits = searching.run(opened(directory), Query(q="粮食安全")).hits
+    assert [h.paragraph for h in hits][4:6] == [6, 5]
+    assert any("粮食" in hits[4].text[s:e] for s, e in hits[4].spans)  # and it is marked
+
+
 def test_feedback_words_are_the_topics_not_the_reports_way_of_speaking(make_index):
     """In a small corpus 我们 and 二是 are rare enough to pass as a topic's words."""
     about = [f"二是抓好粮食安全，我们稳定粮食播种面积，加强耕地保护，提高储备能力{i}。"

@@ -35,7 +35,7 @@ def hit(gen: Generation, docnum: int, tier: int, score: float, leaves: Iterable[
     for leaf in leaves:
         for tiers in ((OWN, EXPANSION), (PIECES,), (SECTION,), (PART,), (FEEDBACK,)):  # best
             chosen = [a for a in leaf.alternatives if a.tier in tiers]
-            needles += [n for a in chosen for n in a.needles]
+            needles += [n for a in chosen for n in (*a.needles, *a.riders)]
             held = [a for a in chosen if gen.members(at, alternative_set(gen, a))[0]]
             if held:
                 notes += _note(leaf, held, body, record.text)

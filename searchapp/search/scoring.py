@@ -237,7 +237,11 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
     if weights.glossary != 1.0:
         total *= np.where(_explaining_another(gen, alternative.needles[0], docs),
                           weights.glossary, 1.0)
-    return WEIGHTS[alternative.tier] * total
+    riding = np.zeros(len(docs), dtype=np.float64)
+    for needle in alternative.riders:  # the reader's own pieces count as the reader's words
+        riding += ranking.bm25f(needle, docs, _held_counts(gen, needle, docs), columns,
+                                gen.doc_freq_estimate(needle), gen.size, weights.k1)
+    return WEIGHTS[alternative.tier] * total + WEIGHTS[OWN] * riding
 
 
 def _explaining_another(gen: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
