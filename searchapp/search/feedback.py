@@ -31,6 +31,7 @@ MIN_PARAGRAPHS = 150  # below this (one report: 90–125 paragraphs), document f
 #   paragraphs) gained up to 0.025 and Recall@100 0.01–0.06; the two seed reports (191)
 #   +0.009. (It was 1,000: the seeds, the corpus served out of the box, had none.)
 _DISCOURSE = re.compile("第|我|[一二两三四五六七八九十百千万]+[是个项条点次方]")
+WORDS_KEPT = 500  # paragraphs whose words are kept (~10 KB each)
 WARM_SAMPLE = 400  # paragraphs, spread over the corpus, whose common words warm() looks up
 WARM_SHARED = 3  # a word in this many of them is common enough to look up at start
 
@@ -83,11 +84,20 @@ def warm(gen: Generation) -> int:
 
 def _paragraphs_per_word(gen: Generation, docs: np.ndarray) -> Counter[str]:
     """How many of `docs` hold each jieba word: the body's words as gen.pieces cuts them,
-    without its per-word Python steps (18 ms of a cold query for 20 paragraphs)."""
+    without its per-word Python steps (18 ms of a cold query for 20 paragraphs). Each
+    paragraph's words are kept (WORDS_KEPT paragraphs): a query's feedback reads its best 20,
+    and its coherence the best 10 of the same."""
     segmenter = jieba_for(gen.analyzer.dictionary)  # type: ignore[attr-defined]
+    kept: dict[int, frozenset[str]] = gen.derived(  # type: ignore[assignment]
+        "paragraph-words", lambda g: {})
     counts: Counter[str] = Counter()
     for docnum in docs.tolist():
-        counts.update(set(segmenter.cut(gen.body(docnum))))
+        words = kept.get(docnum)
+        if words is None:
+            if len(kept) >= WORDS_KEPT:
+                kept.clear()
+            words = kept[docnum] = frozenset(segmenter.cut(gen.body(docnum)))
+        counts.update(words)
     return counts
 
 
