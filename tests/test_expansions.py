@@ -392,6 +392,19 @@ def test_a_short_form_finds_its_long_form_inferred_from_the_corpus(make_index):
     assert results.hits[1].note == "不含「自贸区」，含「自由贸易试验区」"
 
 
+@pytest.mark.parametrize(("written", "inferred"), [("提高企业效益", True), ("高企数量增长", False)])
+def test_a_short_form_the_reports_write_only_across_words_still_finds_its_long_form(
+        make_index, written, inferred):
+    """高企 inside 提高企业 (提高|企业) is no 高企 the reports wrote, however often; 高企数量
+    (高企|数量) is one, and a word written this often needs no long form."""
+    across = [f"第{i}季度{written}明显。" for i in range(25)]
+    long_form = [f"新增高新技术企业{i}家。" for i in range(4)]
+    directory = make_index([report_of(*across, *long_form, "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="高企"))
+    assert ("高新技术企业" in results.expanded) is inferred
+    assert all("高企" in h.text for h in results.hits[:25])  # what the reader typed, first
+
+
 def test_a_compound_built_on_a_short_form_finds_the_reports_spelling_of_it(make_index):
     """民企融资: 民企 is 民营企业 in the synonym table; the reports write the long form, next
     to the other word, apart from it, or the long form alone."""
