@@ -75,6 +75,19 @@ def test_scripts_styles_and_a_pages_own_header_and_footer_are_no_text():
     assert webpage.page_text(page) == "各位代表："
 
 
+def test_a_page_that_leaves_out_the_optional_end_of_its_head_still_reads_its_body():
+    page = "<html><head><title>政府工作报告</title><meta charset=utf-8><body><p>各位代表：</p>"
+    assert webpage.page_text(page) == "各位代表："
+
+
+@pytest.mark.parametrize("region", ["nav", "header", "aside"])
+def test_a_page_region_never_closed_does_not_hide_the_report(region):
+    page = (f"<nav><a href='/'>首页</a></nav><{region}><div>孟州市人民政府</div>"
+            "<p>各位代表：</p><p>现在，我代表市人民政府作工作报告。</p><footer>联系我们</footer>")
+    assert webpage.page_text(page).split("\n")[-2:] == [
+        "各位代表：", "现在，我代表市人民政府作工作报告。"]
+
+
 def test_a_page_without_report_text_is_skipped_saying_so(tmp_path):
     path = tmp_path / "empty.html"
     path.write_text("<html><body><ul><li><a href='/'>首页</a></li></ul></body></html>",
