@@ -118,13 +118,17 @@ def test_a_count_is_never_the_specific_part(make_index):
     assert searching.run(opened(directory), Query(q="五大片区")).total == 0
 
 
-def test_a_paragraph_under_a_heading_naming_the_word_is_found_below_those_holding_it(make_index):
-    heading = "（二）着力优化营商环境"
-    report = Report(id="r", source_path="r.txt", paragraphs=[
-        Paragraph(1, "营商环境持续改善，新增市场主体1.2万户。"),
-        Paragraph(2, heading + "。", heading_level=2),
-        Paragraph(3, "以简审批优服务便利投资兴业，审批事项应减尽减。", section=(heading,)),
+def headed_report(mention: str, heading: str, under: str) -> Report:
+    """A paragraph naming the topic, a heading, a paragraph under it, another section."""
+    return Report(id="r", source_path="r.txt", paragraphs=[
+        Paragraph(1, mention), Paragraph(2, heading + "。", heading_level=2),
+        Paragraph(3, under, section=(heading,)),
         Paragraph(4, "加快发展现代农业。", section=("（三）推进乡村振兴",))])
+
+
+def test_a_paragraph_under_a_heading_naming_the_word_is_found_below_those_holding_it(make_index):
+    report = headed_report("营商环境持续改善，新增市场主体1.2万户。", "（二）着力优化营商环境",
+                           "以简审批优服务便利投资兴业，审批事项应减尽减。")
     results = searching.run(opened(make_index([report])), Query(q="营商环境"))
     assert [(h.paragraph, h.note) for h in results.hits][-1] == (
         3, "不含「营商环境」，所在章节标题含「营商环境」")
@@ -135,12 +139,8 @@ def test_a_paragraph_under_a_heading_naming_the_word_is_found_below_those_holdin
 
 def test_a_heading_naming_the_word_by_its_long_form_also_covers_the_paragraphs_under_it(
         make_index):
-    heading = "（一）加快棚户区改造"
-    report = Report(id="r", source_path="r.txt", paragraphs=[
-        Paragraph(1, "推进棚改，完善配套设施。"),
-        Paragraph(2, heading + "。", heading_level=2),
-        Paragraph(3, "今年开工改造安置住房580万套。", section=(heading,)),
-        Paragraph(4, "加快发展现代农业。", section=("（二）推进乡村振兴",))])
+    report = headed_report("推进棚改，完善配套设施。", "（一）加快棚户区改造",
+                           "今年开工改造安置住房580万套。")
     results = searching.run(opened(make_index([report])), Query(q="棚改"))
     assert [(h.paragraph, h.note) for h in results.hits] == [
         (1, None), (2, "不含「棚改」，含「棚户区改造」"),
