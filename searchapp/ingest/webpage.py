@@ -79,18 +79,19 @@ class _Lines(HTMLParser):
             self.end_line()
 
     def handle_endtag(self, tag: str) -> None:
-        if any(open_tag == tag for open_tag, _ in self.skipping):
-            self._close(tag)
-        elif tag == "a" and self.links:
+        if not self._close(tag) and tag == "a" and self.links:
             self.links -= 1
         if tag in _BLOCKS:
             self.end_line()
 
-    def _close(self, tag: str) -> None:
-        """Close the innermost open skipped `tag` and every skipped element inside it."""
-        if any(open_tag == tag for open_tag, _ in self.skipping):
-            while self.skipping and self.skipping.pop()[0] != tag:
-                pass
+    def _close(self, tag: str) -> bool:
+        """Close the innermost open skipped `tag` and every skipped element inside it;
+        whether one was open."""
+        if not any(open_tag == tag for open_tag, _ in self.skipping):
+            return False
+        while self.skipping.pop()[0] != tag:
+            pass
+        return True
 
     def handle_data(self, data: str) -> None:
         if self.skipping:

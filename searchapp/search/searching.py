@@ -194,8 +194,7 @@ def _last_resort(gen: Generation, node: ql.Node, leaves: dict[int, Leaf], query:
     results for X": exact where it is written, it finds nothing exactly where it is not, and
     says so), then the words relaxed and any of them (_loosened); each says so in `notices`.
     Nothing matched when none finds anything."""
-    absent = [p for p in ql.positives(node)
-              if isinstance(p, ql.Phrase) and not len(gen.literal(normalize(p.text)))]
+    absent = _absent_phrases(gen, node)
     if absent:
         unquoted = _unquoted(node, {id(p) for p in absent})
         loose = {id(p): leaves.get(id(p)) or compile_leaf(gen, p)
@@ -227,6 +226,12 @@ def _loosened(gen: Generation, node: ql.Node, leaves: dict[int, Leaf], query: Qu
         notices.append(f"没有段落同时包含「{'」「'.join(words)}」，以下是只含其中部分词语的段落。")
         return anyword, leaves, found
     return node, leaves, EMPTY
+
+
+def _absent_phrases(gen: Generation, node: ql.Node) -> list[ql.Phrase]:
+    """The quoted phrases of the query that no paragraph holds."""
+    return [p for p in ql.positives(node)
+            if isinstance(p, ql.Phrase) and not len(gen.literal(normalize(p.text)))]
 
 
 def _unquoted(node: ql.Node, phrases: set[int]) -> ql.Node:
@@ -483,8 +488,7 @@ def _nothing_found(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> l
         return offers
     absent = [word for p in ql.positives(node) if isinstance(p, ql.Term) and id(p) in leaves
               for word in _unwritten(gen, p.text, leaves[id(p)])] + [
-        p.text for p in ql.positives(node)  # a phrase as asked
-        if isinstance(p, ql.Phrase) and not len(gen.literal(normalize(p.text)))]
+        p.text for p in _absent_phrases(gen, node)]  # a phrase as asked
     return [_unwritten_notice(absent) + "。"] if absent else []
 
 
