@@ -35,6 +35,12 @@ def test_prints_breadcrumb_and_bracketed_marks_without_a_terminal(script_index):
     assert result.output.startswith("共 1 个段落，显示 1 个（")
 
 
+def test_an_also_searched_form_with_its_own_list_mark_reads_as_one(make_index, make_report):
+    directory = make_index([make_report("r", "全面推行“双随机、一公开”监管。", "加快发展现代农业。")])
+    result = run_cli("search", "双随机一公开", "--index", str(directory))
+    assert "也搜索了：「双随机、一公开」、" in result.output
+
+
 def test_control_characters_never_reach_the_terminal(script_index):
     result = run_cli("search", "乡村振兴", "--index", str(script_index), "--region", "沁阳")
     assert "\x1b" not in result.output

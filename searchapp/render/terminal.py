@@ -7,6 +7,8 @@ the output stays greppable and never carries escape codes.
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from searchapp.model import Hit, Results
@@ -23,7 +25,8 @@ def render_results(results: Results, color: bool) -> str:
     if results.notice:
         lines.append(f"提示：{results.notice}")
     if results.expanded:
-        lines.append("也搜索了：" + "、".join(results.expanded))
+        lines.append("也搜索了：" + "、".join(f"「{e}」" if re.search("[、，,]", e) else e
+                                           for e in results.expanded))  # 双随机、一公开 is one
     first = (results.query.page - 1) * results.query.per_page
     for number, hit in enumerate(results.hits, start=first + 1):
         lines += ["", f"{number}. {breadcrumb(hit)}"]
