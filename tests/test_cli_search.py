@@ -36,7 +36,8 @@ def test_prints_breadcrumb_and_bracketed_marks_without_a_terminal(script_index):
 
 
 def test_an_also_searched_form_with_its_own_list_mark_reads_as_one(make_index, make_report):
-    directory = make_index([make_report("r", "全面推行“双随机、一公开”监管。", "加快发展现代农业。")])
+    directory = make_index([make_report("r", "全面推行“双随机、一公开”监管。",
+                                        "加快发展现代农业。")])
     result = run_cli("search", "双随机一公开", "--index", str(directory))
     assert "也搜索了：「双随机、一公开」、" in result.output
 
