@@ -190,31 +190,9 @@ def _without_missing_words(gen: Generation, node: ql.Node, leaves: dict[int, Lea
 def _last_resort(gen: Generation, node: ql.Node, leaves: dict[int, Leaf], query: Query,
                  notices: list[str]) -> tuple[ql.Node, dict[int, Leaf], np.ndarray]:
     """(node, leaves, matched) for a query no tier finds, since zero results are a last
-    resort: a quoted phrase no report holds searched unquoted (Google's "No results for "X";
-    results for X": exact where it is written, it finds nothing exactly where it is not, and
-    says so), then the words relaxed and any of them (_loosened); each says so in `notices`.
-    Nothing matched when none finds anything."""
-    absent = _absent_phrases(gen, node)
-    if absent:
-        unquoted = _unquoted(node, {id(p) for p in absent})
-        loose = {id(p): leaves.get(id(p)) or compile_leaf(gen, p)
-                 for p in ql.positives(unquoted)}
-        said = [f"报告中没有原样的「{'」「'.join(p.text for p in absent)}」，已去掉引号检索。",
-                *_suggestions(gen, node)]  # its spellings with other punctuation, if any
-        found = _restricted(gen, evaluate(gen, unquoted, loose), query)
-        more: list[str] = []
-        if not len(found):
-            unquoted, loose, found = _loosened(gen, unquoted, loose, query, more)
-        if len(found):
-            notices += said + more
-            return unquoted, loose, found
-    return _loosened(gen, node, leaves, query, notices)
-
-
-def _loosened(gen: Generation, node: ql.Node, leaves: dict[int, Leaf], query: Query,
-              notices: list[str]) -> tuple[ql.Node, dict[int, Leaf], np.ndarray]:
-    """The words relaxed (_relaxed), then, for words each written somewhere but never
-    together, any of them (_any_word)."""
+    resort: first its words relaxed (_relaxed), then, for words each written somewhere but
+    never together, any of them (_any_word); each says so in `notices`. Nothing matched when
+    neither finds anything."""
     widened = _relaxed(gen, node, leaves)
     found = _restricted(gen, evaluate(gen, node, widened), query) if widened else EMPTY
     if len(found):
@@ -226,22 +204,6 @@ def _loosened(gen: Generation, node: ql.Node, leaves: dict[int, Leaf], query: Qu
         notices.append(f"没有段落同时包含「{'」「'.join(words)}」，以下是只含其中部分词语的段落。")
         return anyword, leaves, found
     return node, leaves, EMPTY
-
-
-def _absent_phrases(gen: Generation, node: ql.Node) -> list[ql.Phrase]:
-    """The quoted phrases of the query that no paragraph holds."""
-    return [p for p in ql.positives(node)
-            if isinstance(p, ql.Phrase) and not len(gen.literal(normalize(p.text)))]
-
-
-def _unquoted(node: ql.Node, phrases: set[int]) -> ql.Node:
-    """`node` with the phrases of `phrases` (by id) as plain words; an excluded phrase, under a
-    Not, stays as asked."""
-    if isinstance(node, ql.Phrase) and id(node) in phrases:
-        return ql.Term(node.text)
-    if isinstance(node, ql.And | ql.Or):
-        return type(node)(tuple(_unquoted(child, phrases) for child in node.children))
-    return node
 
 
 def _relaxed(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> dict[int, Leaf]:
@@ -487,8 +449,7 @@ def _nothing_found(gen: Generation, node: ql.Node, leaves: dict[int, Leaf]) -> l
     if offers:
         return offers
     absent = [word for p in ql.positives(node) if isinstance(p, ql.Term) and id(p) in leaves
-              for word in _unwritten(gen, p.text, leaves[id(p)])] + [
-        p.text for p in _absent_phrases(gen, node)]  # a phrase as asked
+              for word in _unwritten(gen, p.text, leaves[id(p)])]  # a phrase is as asked
     return [_unwritten_notice(absent) + "。"] if absent else []
 
 

@@ -44,8 +44,7 @@ def suggestions(gen: Generation, word: str, limit: int = 3) -> list[str]:
 def punctuated(gen: Generation, phrase: str, limit: int = 3) -> list[str]:
     """The corpus' spellings of a quoted phrase (normalised) that differ from it only in
     punctuation: a reader types "双随机一公开" or "双随机，一公开", the reports write
-    双随机、一公开. A quoted phrase is exact, so these are offered, never searched in its place
-    (the page searches the words unquoted, searching._last_resort)."""
+    双随机、一公开. A quoted phrase is exact, so these are offered, never searched."""
     bare = _MARK_RUN.sub("", phrase)
     if len(bare) < 3:
         return []
