@@ -30,8 +30,6 @@ _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dd", "dt", "dl", "td", "th", "tr
            "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main", "blockquote",
            "pre", "hr", "center", "body", "html", "tbody", "thead", "figure", "figcaption"}
 _SOURCE_BREAK = re.compile(r"\s*\n\s*")  # where the page's source wraps its lines
-_VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source",
-         "track", "wbr"}
 
 
 def page_text(html: str) -> str:
@@ -65,9 +63,9 @@ class _Lines(HTMLParser):
         self.linked = 0  # characters of the current line inside links
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body" or (tag in _BLOCKS and tag != "html"):  # </head> may be left out:
-            self._close("head")                                # the body starts it
-        if tag in _SKIPPED and tag not in _VOID and self.getpos() not in self.kept:
+        if tag in _BLOCKS and tag != "html":  # </head> may be left out: the body starts it
+            self._close("head")
+        if tag in _SKIPPED and self.getpos() not in self.kept:
             self.skipping.append((tag, self.getpos()))
         elif tag == "a":
             self.links += 1
