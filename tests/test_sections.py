@@ -195,6 +195,21 @@ def test_bare_topic_inside_numbered_part_and_next_part_closes_it():
     ]
 
 
+def test_an_address_in_the_body_closes_the_sub_parts_but_not_the_outermost_part():
+    """After the last sub-item of the year's tasks, "各位代表！" turns to another matter."""
+    assert texts("各位代表：", "三、今年重点工作", "（九）建设生态文明。", BODY, "各位代表！",
+                 "我们要坚持和完善民族区域自治制度。", "四、其他", BODY) == [
+        (0, "各位代表：", ()),
+        (1, "三、今年重点工作", ()),
+        (2, "（九）建设生态文明。", ("三、今年重点工作",)),
+        (0, BODY, ("三、今年重点工作", "（九）建设生态文明")),
+        (0, "各位代表！", ("三、今年重点工作",)),
+        (0, "我们要坚持和完善民族区域自治制度。", ("三、今年重点工作",)),
+        (1, "四、其他", ()),
+        (0, BODY, ("四、其他",)),
+    ]
+
+
 def test_enumerations_inside_body_are_not_headings():
     """"一、兴修水利。" ends like a sentence; "（1）…；" is a list item."""
     assert texts("各位代表：", "（一）关于农业的增产问题", "一、兴修水利。",

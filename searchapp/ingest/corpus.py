@@ -30,7 +30,7 @@ REPORT_SUFFIXES = (*TEXT_SUFFIXES, *documents.SUFFIXES, *records.SUFFIXES)
 RULES_FILE = "cleaning.toml"  # at a corpus root: extra cleaning rules for that corpus
 MAX_BYTES = 16 * 2**20  # a single report is < 1 MB; beyond this we ingest the start and say so
 MAX_COLLECTION_BYTES = 256 * 2**20  # collections legitimately hold thousands of reports
-INGEST_VERSION = "4"  # bump when extraction changes, so incremental reindexing redoes every file
+INGEST_VERSION = "5"  # bump when extraction changes, so incremental reindexing redoes every file
 INDEX_MARKER = ".searchapp-index"  # an index directory holds it (index/generations.py MARKER)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_\-\u4e00-\u9fff]")
 

@@ -39,6 +39,7 @@ STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 STANDALONE_MAX = 60  # a numbered line this short without 。 inside is a heading on its own
 RUN_IN_MAX = 60  # a run-in heading is the first sentence, if the sentence is this short
 BARE_MAX = 30
+ADDRESS_MAX = 12  # characters of a paragraph that is only an address (各位代表，同志们！)
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:！!？?]")
 _SALUTATION = re.compile(r"^(各位代表|各位委员|同志们|代表们)(?:[，,：:！!]|$)")
@@ -72,6 +73,8 @@ def split(texts: list[str]) -> Split:
         if style == "part":  # a glossary, an appendix, 结束语: a new part at level 1
             stack.clear()
             style = "bare"
+        if style is None and is_address(text):
+            del stack[1:]
         out.append(_place(len(out) + 1, text, style, stack))
         if style is None and any(_GLOSSARY_HEADING.search(title) for _, title in stack):
             _add_glossary_entry(text, glossary)
@@ -115,6 +118,16 @@ def front_matter_end(texts: list[str]) -> int:
             break
         i += 1
     return i
+
+
+def is_address(text: str) -> bool:
+    """A paragraph that only addresses the audience ("各位代表！"). In the body it closes the
+    sub-parts open below the outermost heading: the report turns to the next matter. After the
+    last （九） of the year's tasks come government self-building, nationalities, defence, Hong
+    Kong and foreign affairs, each after its own 各位代表！; 197 such paragraphs in the national
+    reports, and every one at depth 2 stood after the last sub-item (the 2014 report had filed
+    18 paragraphs on those matters under （九）努力建设生态文明的美好家园)."""
+    return len(text) <= ADDRESS_MAX and _SALUTATION.match(text) is not None
 
 
 def _style(text: str) -> str | None:
