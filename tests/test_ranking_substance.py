@@ -140,6 +140,31 @@ def test_a_query_of_several_words_is_not_reordered_by_vocabulary(make_index):
     assert scores(ranking.DEFAULT) == scores(replace(ranking.DEFAULT, coherence=0.0))
 
 
+def test_a_paragraph_that_goes_on_about_the_words_pieces_ranks_above_a_passing_mention(
+        make_index):
+    # one mention each, the same shape (the second a little longer); one goes on about 海洋
+    passing = "发展海洋经济，推进港口建设，完善交通网络，提升城市功能，改善居民生活条件。"
+    treated = "发展海洋经济，保护海洋环境，提高海洋科技水平，坚决维护国家海洋权益不受侵犯。"
+    report = report_of(*(Paragraph(n, t) for n, t in enumerate(
+        [passing, treated, *FILLER], start=1)))  # 海洋 specific: in 2 paragraphs of 1,002
+    index = opened(make_index([report]))
+    def first(weights: ranking.Weights) -> int:
+        return searching.run(index, Query(q="海洋经济"), weights).hits[0].paragraph
+    assert first(ranking.DEFAULT) == 2
+    assert first(replace(ranking.DEFAULT, echo=0.0)) == 1  # report order
+
+
+def test_the_words_own_occurrences_are_not_counted_again_as_its_pieces(make_index):
+    report = report_of(*(Paragraph(n, t) for n, t in enumerate(
+        ["发展海洋经济，壮大海洋经济。", "发展海洋经济，保护海洋环境。", *FILLER], start=1)))
+    gen = opened(make_index([report])).generation()
+    docs = gen.literal("海洋经济")
+    said = gen.body_counts("海洋经济", docs)
+    columns = ranking.columns_of(gen)
+    echoes = scoring._echoes(gen, "海洋经济", docs, said, columns, ranking.DEFAULT.k1)
+    assert echoes[0] == 0.0 < echoes[1]
+
+
 GLOSSARY = ("重要词语解释",)
 
 

@@ -117,7 +117,7 @@ def compile_leaf(gen: Generation, positive: ql.Term | ql.Phrase, relaxed: bool =
                      and _agrees(f, listed, own))
     expansions += inferred
     alternatives += [Alternative((normalize(e),), EXPANSION) for e in expansions]
-    pieces = _pieces(gen, own)
+    pieces = word_pieces(gen, own)
     inner = () if pieces else _inner(gen, own)
     few = len(gen.literal(own)) + sum(len(gen.literal(normalize(e))) for e in expansions) < A_PAGE
     # not the inner word: 社保卡 is about the card, and its 社保 spelled 社会保障 would find
@@ -181,7 +181,7 @@ def _reworded(gen: Generation, expansions: tuple[str, ...], pieces: tuple[str, .
     for form in map(normalize, expansions):
         if len(form) < 4 or _PART_SPLIT.search(form):
             continue
-        cut = _pieces(gen, form)
+        cut = word_pieces(gen, form)
         if 2 <= len(cut) <= 3 and cut != pieces and cut not in found:
             found.append(cut)
     return found
@@ -326,7 +326,7 @@ def _inner(gen: Generation, word: str) -> tuple[str, ...]:
     return tuple(inner) if len(inner) == 1 else ()
 
 
-def _pieces(gen: Generation, word: str) -> tuple[str, ...]:
+def word_pieces(gen: Generation, word: str) -> tuple[str, ...]:
     """The word's jieba words (or, for a single dictionary word, the words inside it),
     without single characters, which would match almost anything. A short form of the
     synonym table inside the word is one piece, whatever jieba makes of it: 新农合补助 is

@@ -70,10 +70,12 @@ class Weights:
     k1: float = K1  # term-frequency saturation
     glossary: float = 1.0  # score factor of a glossary entry (名词解释) that explains another
     #                        term: 十大战略：指…数字化转型战略… names the word in passing
+    echo: float = 0.0  # weight of the word's pieces said again beyond the word itself
+    #                    (海洋 in 海洋战略 for 海洋经济: scoring._echoes), as the reader's words
 
 
 DEFAULT = Weights(passing=0.75, heading=0.5, body_b=0.05, topic=0.5, figure=0.5, coherence=0.75,
-                  proximity=0.0, boundary=0.2, glossary=0.5)
+                  proximity=0.0, boundary=0.2, glossary=0.5, echo=0.3)
 ASKED_PROXIMITY = 1.0  # the proximity weight when the reader asks for it ("a b"~5, NEAR/5):
 #                        fitted to 0 otherwise (both halves of the judged set chose 0)
 @lru_cache(maxsize=4096)

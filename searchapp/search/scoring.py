@@ -23,11 +23,13 @@ from searchapp.search.matching import (
     OWN,
     PART,
     PIECES,
+    RELAXED_MAX_SHARE,
     SECTION,
     Alternative,
     Leaf,
     alternative_set,
     profile_exclusions,
+    word_pieces,
 )
 
 WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4, SECTION: 0.35, PART: 0.3,
@@ -204,6 +206,7 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
     features read the text of each paragraph, so they are computed only when `refine`
     (the reranked head: a bounded number of paragraphs)."""
     total = np.zeros(len(docs), dtype=np.float64)
+    echoing = np.zeros(len(docs), dtype=np.float64)
     columns = ranking.columns_of(gen, weights)
     for needle in alternative.needles:
         if alternative.tier == PIECES:  # may be common: estimate, don't look up
@@ -219,6 +222,9 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
         else:
             holding = gen.literal(needle)
             counts, doc_freq = gen.body_counts(needle, docs, holding), len(holding)
+            if refine and weights.echo and alternative.tier in (OWN, EXPANSION) \
+                    and len(alternative.needles) == 1:
+                echoing += _echoes(gen, needle, docs, counts, columns, weights.k1)
             if refine and (weights.passing or weights.topic or weights.figure):
                 passing, topic, figured = gen.per_doc(needle, docs, ranking.mentions)
                 counts = ranking.effective_counts(counts, passing, topic, figured, weights)
@@ -241,7 +247,26 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
     for needle in alternative.riders:  # the reader's own pieces count as the reader's words
         riding += ranking.bm25f(needle, docs, _held_counts(gen, needle, docs), columns,
                                 gen.doc_freq_estimate(needle), gen.size, weights.k1)
-    return WEIGHTS[alternative.tier] * total + WEIGHTS[OWN] * riding
+    return WEIGHTS[alternative.tier] * total + WEIGHTS[OWN] * riding + weights.echo * echoing
+
+
+def _echoes(gen: Generation, needle: str, docs: np.ndarray, said: np.ndarray,
+            columns: list[ranking.Column], k1: float) -> np.ndarray:
+    """BM25F of the word's pieces said again beyond the word itself, per paragraph of `docs`
+    (`said`: the word's own occurrences). A paragraph about 海洋经济 goes on about 海洋
+    (海洋战略, 海洋环境, 海洋权益), one about 社会信用体系 about 信用 (信用信息, 失信惩戒); a
+    passing mention names the word once and moves on. Pieces in more than RELAXED_MAX_SHARE of
+    the paragraphs say nothing (发展, 建设); counted in these bodies only (kept per paragraph,
+    as the pieces' tier's), with the grams' document frequency, so no piece's paragraphs are
+    looked up."""
+    total = np.zeros(len(docs), dtype=np.float64)
+    for piece in word_pieces(gen, needle):
+        doc_freq = gen.doc_freq_estimate(piece)
+        if not doc_freq or doc_freq > RELAXED_MAX_SHARE * gen.size:
+            continue
+        again = np.maximum(gen.per_doc(piece, docs, _counts) - said * needle.count(piece), 0.0)
+        total += ranking.bm25f(piece, docs, again, columns, doc_freq, gen.size, k1)
+    return total
 
 
 def _explaining_another(gen: Generation, needle: str, docs: np.ndarray) -> np.ndarray:
