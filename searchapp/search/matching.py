@@ -30,6 +30,8 @@ A positive word becomes a Leaf whose alternatives are tried in tier order:
              needles that score but do not have to be there
   FEEDBACK   at least two of the words the best hits share (feedback.py), added by search
              only when the tiers above find few paragraphs
+When all of that finds less than a page, search compiles the word relaxed (its pieces in up
+to RELAXED_MAX_SHARE as parts) and the parts only relaxing takes score below the usual ones.
 A lower tier never pushes a higher one down (search.py orders by tier first), so each
 tier only adds recall below what the reader literally asked for.
 `=word` and "quoted phrases" have OWN only, and so do excluded words: `-乡村振兴`
@@ -78,6 +80,8 @@ class Alternative:
     #                  国土|空间|规划: 2), which scales its score (scoring.py)
     riders: tuple[str, ...] = ()  # of feedback words: the word's own pieces, scored where a
     #                               paragraph holds them, never required (with_feedback)
+    wider: bool = False  # a part only relaxed matching takes (searching._widened): it
+    #                      scores below the word's usual parts, whose paragraphs come first
 
 
 @dataclass(frozen=True)

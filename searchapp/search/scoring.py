@@ -34,6 +34,8 @@ from searchapp.search.matching import (
 
 WEIGHTS = {OWN: 1.0, EXPANSION: 0.6, PIECES: 0.4, SECTION: 0.35, PART: 0.3,
            FEEDBACK: 0.2}  # by tier
+WIDER = 0.1  # score factor of a part only relaxed matching takes (Alternative.wider): a
+#             part scores 1–2, so its paragraphs come after those of the usual parts
 TERM_MAX = 40  # characters of a glossary entry that may hold its term, before the colon
 _TERM = re.compile("[:：]")
 RERANK_DEPTH = 200  # the best this many by plain BM25F are scored with every feature (500,
@@ -247,7 +249,9 @@ def _alternative_scores(gen: Generation, alternative: Alternative, docs: np.ndar
     for needle in alternative.riders:  # the reader's own pieces count as the reader's words
         riding += ranking.bm25f(needle, docs, _held_counts(gen, needle, docs), columns,
                                 gen.doc_freq_estimate(needle), gen.size, weights.k1)
-    return WEIGHTS[alternative.tier] * total + WEIGHTS[OWN] * riding + weights.echo * echoing
+    scale = WIDER if alternative.wider else 1.0
+    return scale * (WEIGHTS[alternative.tier] * total + WEIGHTS[OWN] * riding
+                    + weights.echo * echoing)
 
 
 def _echoes(gen: Generation, needle: str, docs: np.ndarray, said: np.ndarray,
