@@ -417,6 +417,17 @@ def test_a_short_form_finds_its_long_form_inferred_from_the_corpus(make_index):
     assert results.hits[1].note == "不含「自贸区」，含「自由贸易试验区」"
 
 
+def test_a_long_form_counts_the_paragraphs_of_the_longer_forms_it_begins(make_index):
+    """jieba cuts 保险制度 as one word, so two paragraphs complete 农险 to 农业保险制度 and two
+    to 农业保险: 农业保险 is written in four, enough to be a long form."""
+    directory = make_index([report_of(
+        "完善农业保险制度，扩大保险覆盖面。", "健全农业保险制度，提高保障水平。",
+        "扩大农业保险覆盖面。", "农业保险保费补贴增加。", "发展现代农业。")])
+    results = searching.run(opened(directory), Query(q="农险"))
+    assert results.expanded[:1] == ["农业保险"]
+    assert sorted(h.paragraph for h in results.hits) == [1, 2, 3, 4]
+
+
 @pytest.mark.parametrize(("written", "inferred"), [("提高企业效益", True), ("高企数量增长", False)])
 def test_a_short_form_the_reports_write_only_across_words_still_finds_its_long_form(
         make_index, written, inferred):

@@ -96,8 +96,8 @@ def _infer(gen: Generation, word: str, beside: tuple[str, ...] = ()) -> tuple[st
     docs = docs[:MAX_CANDIDATES]
     gap = f"[\u4e00-\u9fff]{{0,{MAX_GAP}}}?"
     pattern = re.compile(gap.join(map(re.escape, word)))
-    seen: tuple[Counter[str], Counter[str]] = (Counter(), Counter())  # begun at the span,
-    #                                                   begun in the word before its start
+    seen: tuple[list[set[str]], list[set[str]]] = ([], [])  # per paragraph: the forms begun
+    #                                        at the span, those begun in the word before it
     if len(docs):
         texts, starts, ends = gen.slices(docs)
         for text, start, end in zip(texts, starts, ends, strict=True):
@@ -106,14 +106,31 @@ def _infer(gen: Generation, word: str, beside: tuple[str, ...] = ()) -> tuple[st
                      if m.group() != word and (back := _abbreviates(
                          gen, word, m.group(), text[max(start, m.start() - CONTEXT):
                                                     m.start()])) is not None}
-            for back, form in found:
-                seen[back > 0][form] += 1
+            for before in (False, True):
+                forms = {form for back, form in found if (back > 0) == before}
+                if forms:
+                    seen[before].append(forms)
     return _most_widespread(word, seen[0]) or _most_widespread(word, seen[1])
 
 
-def _most_widespread(word: str, seen: Counter[str]) -> tuple[str, ...]:
+def _paragraphs_per_form(paragraphs: list[set[str]]) -> Counter[str]:
+    """How many paragraphs write each form, or a longer one it begins: jieba may cut the
+    word after it with the form's last word (保险制度 in 农业保险制度), and the completed forms
+    then split the paragraphs between them (two and two in the 2016–2025 reports, each below
+    MIN_PARAGRAPHS, so 农险 had no long form there)."""
+    every = {form for forms in paragraphs for form in forms}
+    counts: Counter[str] = Counter()
+    for forms in paragraphs:
+        counts.update({form[:n] for form in forms for n in range(2, len(form) + 1)
+                       if form[:n] in every})
+    return counts
+
+
+def _most_widespread(word: str, paragraphs: list[set[str]]) -> tuple[str, ...]:
     forms: list[str] = []
-    for form, count in seen.most_common():
+    counted = sorted(_paragraphs_per_form(paragraphs).items(),
+                     key=lambda item: (-item[1], len(item[0]), item[0]))  # ties: the shorter
+    for form, count in counted:
         if count < MIN_PARAGRAPHS or len(forms) == MAX_FORMS:
             break
         if word not in form and not any(taken in form for taken in forms):
