@@ -165,11 +165,11 @@ def _match(gen: Generation, parsed: ql.Parsed, query: Query, weights: ranking.We
                            + (f"，以下是不含{them}的段落。" if len(matched) else "。"))
     if not len(matched) and node is not None and not literal:
         node, leaves, matched = _last_resort(gen, node, leaves, query, notices)
-    found = len(matched)
+    without_feedback = len(matched)
     if len(matched) < FEEDBACK_BELOW and _feedback_applies(node) and not literal:
         leaves, matched = _add_feedback(gen, node, leaves, matched, weights)
         matched = _restricted(gen, matched, query)
-    if 0 < len(matched) == found < FEW_FOUND and node is not None and not literal \
+    if 0 < len(matched) == without_feedback < FEW_FOUND and node is not None and not literal \
             and not _narrowed(node, query):
         leaves, matched = _widened(gen, node, leaves, matched, query)
     return node, leaves, _original(gen, matched, query), notices
