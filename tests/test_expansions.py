@@ -193,6 +193,10 @@ def test_a_word_found_in_less_than_a_page_is_also_stood_for_by_its_pieces_below(
     assert searching.run(narrowed, Query(q="应急管理", year="2023")).total == 1
     assert searching.run(narrowed, Query(q="应急管理 -region:孟州")).total == 1
     assert searching.run(narrowed, Query(q="应急管理")).total == 2
+    # several words rarely together: that is the answer, nothing relaxed
+    together = opened(make_index([report_of("健全应急管理体系，修订预案。", *texts[1:])],
+                                 directory.parent / "together"))
+    assert [h.paragraph for h in searching.run(together, Query(q="应急管理 预案")).hits] == [1]
 
 
 def test_a_suggestion_must_be_a_word_not_a_piece_of_two(make_index):

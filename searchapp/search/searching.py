@@ -169,8 +169,8 @@ def _match(gen: Generation, parsed: ql.Parsed, query: Query, weights: ranking.We
     if len(matched) < FEEDBACK_BELOW and _feedback_applies(node) and not literal:
         leaves, matched = _add_feedback(gen, node, leaves, matched, weights)
         matched = _restricted(gen, matched, query)
-    if 0 < len(matched) == without_feedback < FEW_FOUND and node is not None and not literal \
-            and not _narrowed(node, query):
+    if 0 < len(matched) == without_feedback < FEW_FOUND and len(leaves) == 1 and not literal \
+            and node is not None and not _narrowed(node, query):
         leaves, matched = _widened(gen, node, leaves, matched, query)
     return node, leaves, _original(gen, matched, query), notices
 
@@ -213,14 +213,17 @@ def _last_resort(gen: Generation, node: ql.Node, leaves: dict[int, Leaf], query:
 
 def _widened(gen: Generation, node: ql.Node, leaves: dict[int, Leaf], matched: np.ndarray,
              query: Query) -> tuple[dict[int, Leaf], np.ndarray]:
-    """Leaves and matches for a query that finds less than a page, feedback words included:
-    its words relaxed too (_relaxed), if that finds more, the parts only relaxing takes scored
-    below the usual ones. Less than a page is nearly as bad as nothing: 央地财政关系 is
-    written nowhere and its pieces stand together in 3 paragraphs, while 26 about it say
-    中央和地方财政事权 or 收入划分 without 关系 (nDCG@10 0.12 → 0.52). On the 2016–2025 slice
-    (1,228 paragraphs) 10 judged queries gain and none loses (+0.010), on the seeds alone 7
-    and none (+0.014). Not when feedback words found more: their paragraphs share the topic's
-    vocabulary, a relaxed part's may share a word (粮食收购 for 粮食安全)."""
+    """Leaves and matches for a one-word query that finds less than a page, feedback words
+    included: the word relaxed too (_relaxed), if that finds more, the parts only relaxing
+    takes scored below the usual ones. Less than a page is nearly as bad as nothing:
+    央地财政关系 is written nowhere and its pieces stand together in 3 paragraphs, while 26
+    about it say 中央和地方财政事权 or 收入划分 without 关系 (nDCG@10 0.12 → 0.52). On the
+    2016–2025 slice (1,228 paragraphs) 10 judged queries gain and none loses (+0.010), on the
+    seeds alone 7 and none (+0.014). Not when feedback words found more: their paragraphs
+    share the topic's vocabulary, a relaxed part's may share a word (粮食收购 for 粮食安全).
+    Not for several words: that they rarely stand together is the answer (乡村振兴 营商环境
+    gained 23 paragraphs of 乡村振兴 beside 人居环境), and every judged query it helped is one
+    word."""
     widened = {key: _marked(leaf, leaves[key])
                for key, leaf in _relaxed(gen, node, leaves).items()}
     found = _restricted(gen, evaluate(gen, node, widened), query) if widened else EMPTY
